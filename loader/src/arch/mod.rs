@@ -1,0 +1,360 @@
+//! Per-architecture relocation tables.
+//!
+//! The generic linker ([`crate::link`]) knows no architecture: each module
+//! here describes its relocation types as data, a [`RelocKind`] = what value
+//! to compute ([`Value`]) and how to store it ([`Encoding`]), plus the few
+//! truly special hooks (stub code, the ppc64 TOC `nop` rewrite) in its
+//! [`ArchDef`] implementation.
+
+use crate::bits::Encoding;
+use std::fmt;
+
+mod aarch64;
+mod loongarch64;
+mod ppc64;
+mod riscv64;
+mod x86_64;
+
+/// A target architecture of the loader. All five are 64-bit little-endian.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Arch {
+    X86_64,
+    Aarch64,
+    Riscv64,
+    Loongarch64,
+    /// ppc64le, ELFv2 ABI only.
+    Ppc64le,
+}
+
+impl Arch {
+    /// Every architecture, in the order reports list them.
+    pub const ALL: [Arch; 5] = [
+        Arch::X86_64,
+        Arch::Aarch64,
+        Arch::Riscv64,
+        Arch::Loongarch64,
+        Arch::Ppc64le,
+    ];
+
+    /// The architecture this process runs on, if the loader supports it.
+    pub fn host() -> Option<Arch> {
+        if cfg!(target_arch = "x86_64") {
+            Some(Arch::X86_64)
+        } else if cfg!(target_arch = "aarch64") {
+            Some(Arch::Aarch64)
+        } else if cfg!(target_arch = "riscv64") {
+            Some(Arch::Riscv64)
+        } else if cfg!(target_arch = "loongarch64") {
+            Some(Arch::Loongarch64)
+        } else if cfg!(all(target_arch = "powerpc64", target_endian = "little")) {
+            Some(Arch::Ppc64le)
+        } else {
+            None
+        }
+    }
+
+    /// Short name used in reports, snapshots and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Aarch64 => "aarch64",
+            Arch::Riscv64 => "riscv64",
+            Arch::Loongarch64 => "loongarch64",
+            Arch::Ppc64le => "ppc64le",
+        }
+    }
+
+    /// The architecture part of clang's `--target=<arch>-none-unknown-elf`.
+    pub fn clang_arch(self) -> &'static str {
+        match self {
+            Arch::Ppc64le => "powerpc64le",
+            other => other.name(),
+        }
+    }
+
+    /// The ELF `e_machine` value of the architecture's objects.
+    pub fn elf_machine(self) -> u16 {
+        self.def().machine()
+    }
+
+    /// The architecture of an ELF `e_machine` value.
+    pub fn from_elf_machine(machine: u16) -> Option<Arch> {
+        Arch::ALL.into_iter().find(|a| a.elf_machine() == machine)
+    }
+
+    pub(crate) fn def(self) -> &'static dyn ArchDef {
+        match self {
+            Arch::X86_64 => &x86_64::X86_64,
+            Arch::Aarch64 => &aarch64::Aarch64,
+            Arch::Riscv64 => &riscv64::Riscv64,
+            Arch::Loongarch64 => &loongarch64::Loongarch64,
+            Arch::Ppc64le => &ppc64::Ppc64,
+        }
+    }
+
+    /// The name of relocation type `r_type` on this architecture
+    /// (`R_X86_64_PC32`), or `None` if the loader does not know it.
+    pub fn reloc_name(self, r_type: u32) -> Option<&'static str> {
+        self.def().kind(r_type).map(|k| k.name)
+    }
+}
+
+impl fmt::Display for Arch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Arch {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Arch, String> {
+        match s {
+            "x86_64" | "x86-64" | "amd64" => Ok(Arch::X86_64),
+            "aarch64" | "arm64" => Ok(Arch::Aarch64),
+            "riscv64" | "riscv64gc" => Ok(Arch::Riscv64),
+            "loongarch64" => Ok(Arch::Loongarch64),
+            "ppc64le" | "powerpc64le" => Ok(Arch::Ppc64le),
+            _ => Err(format!(
+                "unknown architecture `{s}` (expected one of x86_64, aarch64, riscv64, loongarch64, ppc64le)"
+            )),
+        }
+    }
+}
+
+/// Which address a relocation starts from: `S` in the ELF formulas, or a
+/// linker-made stand-in for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The symbol's own address `S`.
+    Symbol,
+    /// The address of the symbol's GOT slot (the slot holds `S`).
+    GotSlot,
+    /// A branch: the symbol (at its local entry point where the ABI has
+    /// one) if the encoding reaches it, else the symbol's stub.
+    Branch,
+    /// The GOT base (`_GLOBAL_OFFSET_TABLE_`), whatever the symbol.
+    GotBase,
+    /// The value computed by the HI20-style relocation found at the
+    /// symbol's address (RISC-V `PCREL_LO12_*`): the low part of a pair.
+    PairedHigh,
+}
+
+/// What is computed from the target `T`, the addend `A` and the place `P`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Formula {
+    /// `T + A`
+    Absolute,
+    /// `T + A - P`
+    PcRelative,
+    /// `page(T + A + bias) - page(P)`, pages of 4 KiB (AArch64 ADRP with
+    /// bias 0; LoongArch `PCALA_HI20` with bias 0x800, correcting for the
+    /// sign extension of the low part).
+    PageDelta { bias: i64 },
+    /// `T + A - GOT base`
+    GotRelative,
+    /// `T + A - TOC base` (ppc64 `TOC16*`).
+    TocRelative,
+    /// `T + A`, unchanged by the linker at apply time: the value is that of
+    /// the paired high relocation ([`Target::PairedHigh`]).
+    Paired,
+}
+
+/// How the computed value is combined with what the field holds already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accumulate {
+    /// The field becomes the value.
+    Store,
+    /// The field becomes field + value (RISC-V/LoongArch `ADD*`).
+    Add,
+    /// The field becomes field - value (`SUB*`).
+    Sub,
+}
+
+/// What a relocation type does.
+#[derive(Clone, Copy, Debug)]
+pub enum Action {
+    /// Compute `formula` from `target`, then insert it with `encoding`.
+    Patch {
+        target: Target,
+        formula: Formula,
+        encoding: &'static Encoding,
+        accumulate: Accumulate,
+    },
+    /// A marker with nothing to patch (`R_RISCV_RELAX`, `*_NONE`, and
+    /// `R_RISCV_ALIGN`: see the riscv64 module for why skipping it is right).
+    Skip,
+}
+
+/// One entry of an architecture's relocation table.
+#[derive(Clone, Copy, Debug)]
+pub struct RelocKind {
+    pub r_type: u32,
+    pub name: &'static str,
+    pub action: Action,
+    /// Sets the value that [`Target::PairedHigh`] relocations pointing at
+    /// this place read back (RISC-V `PCREL_HI20`, `GOT_HI20`).
+    pub is_pair_high: bool,
+}
+
+impl RelocKind {
+    pub(crate) const fn patch(
+        r_type: u32,
+        name: &'static str,
+        target: Target,
+        formula: Formula,
+        encoding: &'static Encoding,
+    ) -> RelocKind {
+        RelocKind {
+            r_type,
+            name,
+            action: Action::Patch {
+                target,
+                formula,
+                encoding,
+                accumulate: Accumulate::Store,
+            },
+            is_pair_high: false,
+        }
+    }
+
+    pub(crate) const fn skip(r_type: u32, name: &'static str) -> RelocKind {
+        RelocKind {
+            r_type,
+            name,
+            action: Action::Skip,
+            is_pair_high: false,
+        }
+    }
+
+    pub(crate) const fn accumulate(self, accumulate: Accumulate) -> RelocKind {
+        let action = match self.action {
+            Action::Patch {
+                target,
+                formula,
+                encoding,
+                ..
+            } => Action::Patch {
+                target,
+                formula,
+                encoding,
+                accumulate,
+            },
+            Action::Skip => Action::Skip,
+        };
+        RelocKind { action, ..self }
+    }
+
+    pub(crate) const fn pair_high(self) -> RelocKind {
+        RelocKind {
+            is_pair_high: true,
+            ..self
+        }
+    }
+
+    /// The linker-made entries this kind needs for its symbol.
+    pub(crate) fn target(&self) -> Option<Target> {
+        match self.action {
+            Action::Patch { target, .. } => Some(target),
+            Action::Skip => None,
+        }
+    }
+}
+
+/// Where a relocation lands, handed to the arch hooks.
+pub(crate) struct Place<'a> {
+    /// The bytes of the whole image.
+    pub image: &'a mut [u8],
+    /// Offset of the patched field in `image`.
+    pub offset: usize,
+}
+
+/// An architecture: its relocation table and the special cases data cannot
+/// say.
+pub(crate) trait ArchDef: Sync {
+    fn arch(&self) -> Arch;
+
+    /// ELF `e_machine`.
+    fn machine(&self) -> u16;
+
+    /// The relocation table entry for `r_type`.
+    fn kind(&self, r_type: u32) -> Option<&'static RelocKind>;
+
+    /// Relocation types that exist but are refused: `(name, reason)`.
+    fn refused(&self, _r_type: u32) -> Option<(&'static str, &'static str)> {
+        None
+    }
+
+    /// Size in bytes of one stub, the far-call trampoline to a symbol.
+    fn stub_size(&self) -> usize;
+
+    /// Alignment of stubs within the code segment.
+    fn stub_align(&self) -> u64 {
+        16
+    }
+
+    /// Writes a stub at `stub_addr` (its bytes are `code`) that jumps to
+    /// `target`, whose address is also stored in the GOT slot at
+    /// `got_slot_addr`. The stub clobbers only what the ABI allows at a call.
+    fn write_stub(&self, code: &mut [u8], stub_addr: u64, got_slot_addr: u64, target: u64);
+
+    /// Whether a branch to a symbol defined outside the object always goes
+    /// through its stub (ppc64: the callee has its own TOC), rather than only
+    /// when out of range.
+    fn external_calls_need_stub(&self) -> bool {
+        false
+    }
+
+    /// Offset from a function symbol's address to the entry point a local
+    /// branch must take (ppc64 ELFv2 local entry, from `st_other`).
+    fn local_entry_offset(&self, _st_other: u8) -> u64 {
+        0
+    }
+
+    /// Called after a branch was routed through a stub (ppc64 rewrites the
+    /// `nop` after the `bl` to restore the TOC pointer).
+    fn after_stub_branch(&self, _place: Place<'_>) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The linker-defined symbols of the ABI and what they stand for.
+    fn special_symbol(&self, _name: &str) -> Option<SpecialSymbol> {
+        None
+    }
+
+    /// Sections placed right after the GOT (ppc64 `.toc`), so that the TOC
+    /// base reaches both with 16-bit offsets.
+    fn got_adjacent_sections(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The offset of the TOC base past the GOT start (ppc64: 0x8000).
+    fn toc_bias(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// Linker-defined symbols an object may reference while undefined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecialSymbol {
+    /// `_GLOBAL_OFFSET_TABLE_`
+    GotBase,
+    /// ppc64 `.TOC.`
+    TocBase,
+}
+
+/// Looks a type up in a table sorted or not (tables are small: a linear
+/// scan over a few dozen entries is faster than a map).
+pub(crate) fn lookup(table: &'static [RelocKind], r_type: u32) -> Option<&'static RelocKind> {
+    table.iter().find(|k| k.r_type == r_type)
+}
+
+/// Looks a type up in a table of refused kinds.
+pub(crate) fn lookup_refused(
+    table: &'static [(u32, &'static str, &'static str)],
+    r_type: u32,
+) -> Option<(&'static str, &'static str)> {
+    table
+        .iter()
+        .find(|(t, _, _)| *t == r_type)
+        .map(|&(_, name, why)| (name, why))
+}

@@ -1,0 +1,125 @@
+//! The one error type of the crate.
+
+use crate::arch::Arch;
+use std::path::PathBuf;
+
+/// Everything that can go wrong between source text and a call.
+///
+/// Messages name the architecture, the relocation type, the symbol, the
+/// section and the offset wherever those exist, so a failure in a matrix run
+/// can be understood from its message alone.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No usable `clang` binary was found.
+    #[error("clang not found: {0} (install clang, or set LOADER_CLANG or JitOptions::clang to its path)")]
+    ClangNotFound(String),
+
+    /// `clang` could not be started or its pipes failed.
+    #[error("could not run {clang}: {source}")]
+    ClangSpawn {
+        clang: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// `clang` ran and failed; `stderr` is its diagnostic output.
+    #[error("{clang} failed ({status}):\n{stderr}")]
+    ClangFailed {
+        clang: PathBuf,
+        status: String,
+        stderr: String,
+    },
+
+    /// The bytes are not an ELF relocatable object we can read.
+    #[error("malformed ELF object: {0}")]
+    MalformedElf(String),
+
+    /// The object is for another machine than the one requested.
+    #[error("ELF object is for machine {found} ({found_name}), expected {expected}")]
+    WrongMachine {
+        expected: Arch,
+        found: u16,
+        found_name: &'static str,
+    },
+
+    /// A feature of the object that the loader deliberately refuses
+    /// (thread-locals, COMMON symbols, constructors, ...).
+    #[error("{arch}: unsupported {what}: {detail}")]
+    Unsupported {
+        arch: Arch,
+        what: &'static str,
+        detail: String,
+    },
+
+    /// A relocation type the loader has no rule for.
+    #[error("{arch}: unsupported relocation {type_name} (type {r_type}) against `{symbol}` at {section}+{offset:#x}")]
+    UnsupportedRelocation {
+        arch: Arch,
+        r_type: u32,
+        type_name: String,
+        symbol: String,
+        section: String,
+        offset: u64,
+    },
+
+    /// A computed value does not fit the field it must be written to.
+    #[error("{arch}: relocation {type_name} against `{symbol}` at {section}+{offset:#x}: value {value:#x} {problem}")]
+    RelocationOverflow {
+        arch: Arch,
+        type_name: &'static str,
+        symbol: String,
+        section: String,
+        offset: u64,
+        value: i64,
+        problem: String,
+    },
+
+    /// A relocation that is malformed in itself (offset outside its section,
+    /// a missing pair, a misplaced instruction rewrite).
+    #[error("{arch}: relocation {type_name} against `{symbol}` at {section}+{offset:#x}: {problem}")]
+    BadRelocation {
+        arch: Arch,
+        type_name: String,
+        symbol: String,
+        section: String,
+        offset: u64,
+        problem: String,
+    },
+
+    /// An undefined symbol that neither the resolver nor `dlsym` knows.
+    #[error("{arch}: undefined symbol `{symbol}` (referenced from {section}+{offset:#x}); supply it through the resolver")]
+    UndefinedSymbol {
+        arch: Arch,
+        symbol: String,
+        section: String,
+        offset: u64,
+    },
+
+    /// A symbol that the caller asked for is not exported by the module.
+    #[error("no function or data symbol `{0}` in the loaded module")]
+    SymbolNotFound(String),
+
+    /// A call's arguments do not match the declared signature.
+    #[error("bad signature for `{function}`: {problem}")]
+    BadSignature { function: String, problem: String },
+
+    /// The object's architecture cannot execute on this host.
+    #[error("cannot execute {arch} code on a {host} host (linking for it works; mapping does not)")]
+    ForeignArch { arch: Arch, host: Arch },
+
+    /// mmap/mprotect/dlopen and friends.
+    #[error("{op} failed: {source}")]
+    Os {
+        op: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The dlopen backend's dynamic loader refused the library.
+    #[error("dlopen backend: {0}")]
+    Dlopen(String),
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

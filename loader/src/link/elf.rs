@@ -1,0 +1,312 @@
+//! Reading the relocatable object: typed views over the original bytes
+//! (through `object::read::elf`), checked once, with nothing copied but the
+//! small per-section and per-symbol records the linker works from.
+
+use crate::arch::Arch;
+use crate::error::{Error, Result};
+use object::elf;
+use object::read::elf::{FileHeader, Rela as _, SectionHeader, Sym as _};
+use object::{Endian as _, Endianness, ReadRef as _};
+
+type Header = elf::FileHeader64<Endianness>;
+
+/// What the loader does with a section's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SectionClass {
+    /// Executable: mapped read + execute.
+    Code,
+    /// Allocated, not writable: mapped read-only.
+    ReadOnly,
+    /// Writable data and `.bss`: mapped read + write.
+    Writable,
+}
+
+/// One `SHF_ALLOC` section of the object.
+#[derive(Clone, Debug)]
+pub struct Section<'a> {
+    /// Index in the ELF section table.
+    pub index: usize,
+    pub name: &'a str,
+    pub class: SectionClass,
+    /// The file bytes; `None` for `SHT_NOBITS` (zero-filled).
+    pub data: Option<&'a [u8]>,
+    pub size: u64,
+    pub align: u64,
+}
+
+/// Where a symbol is defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolDef {
+    /// In the section with this ELF index, at this offset.
+    Section { section: usize, value: u64 },
+    /// `SHN_ABS`.
+    Absolute(u64),
+    /// `SHN_UNDEF`: supplied by the resolver (or the linker, for the ABI's
+    /// special symbols).
+    Undefined,
+}
+
+/// One symbol-table entry.
+#[derive(Clone, Debug)]
+pub struct Symbol<'a> {
+    pub name: &'a str,
+    pub def: SymbolDef,
+    pub size: u64,
+    pub kind: u8,
+    pub binding: u8,
+    pub other: u8,
+}
+
+impl Symbol<'_> {
+    /// A section symbol (`STT_SECTION`): named after its section in logs.
+    pub fn is_section(&self) -> bool {
+        self.kind == elf::STT_SECTION
+    }
+
+    /// Visible to the loader's callers: global or weak, and defined.
+    pub fn is_exported(&self) -> bool {
+        matches!(self.binding, elf::STB_GLOBAL | elf::STB_WEAK)
+            && !matches!(self.def, SymbolDef::Undefined)
+    }
+}
+
+/// One relocation of a loaded section.
+#[derive(Clone, Copy, Debug)]
+pub struct Reloc {
+    /// Index into [`Object::sections`] of the section patched.
+    pub section: usize,
+    pub offset: u64,
+    pub r_type: u32,
+    /// Index into [`Object::symbols`].
+    pub symbol: usize,
+    pub addend: i64,
+}
+
+/// The parts of a relocatable ELF object the linker needs.
+#[derive(Debug)]
+pub struct Object<'a> {
+    /// Loaded (`SHF_ALLOC`, non-empty) sections, in section-table order.
+    pub sections: Vec<Section<'a>>,
+    /// Map from ELF section index to position in `sections`.
+    pub loaded: Vec<Option<usize>>,
+    /// The whole symbol table, index 0 included.
+    pub symbols: Vec<Symbol<'a>>,
+    /// Relocations of loaded sections, grouped by section.
+    pub relocs: Vec<Reloc>,
+}
+
+fn malformed(e: impl std::fmt::Display) -> Error {
+    Error::MalformedElf(e.to_string())
+}
+
+impl<'a> Object<'a> {
+    /// Parses and validates `data` as a relocatable object for `arch`.
+    pub fn parse(data: &'a [u8], arch: Arch) -> Result<Object<'a>> {
+        let header = Header::parse(data).map_err(malformed)?;
+        let endian = header.endian().map_err(malformed)?;
+        if !endian.is_little_endian() {
+            return Err(Error::MalformedElf(
+                "big-endian object: every supported architecture is little-endian".into(),
+            ));
+        }
+        if header.e_type(endian) != elf::ET_REL {
+            return Err(Error::MalformedElf(format!(
+                "e_type {} is not ET_REL: only relocatable objects (clang -c) are loaded",
+                header.e_type(endian)
+            )));
+        }
+        let machine = header.e_machine(endian);
+        if machine != arch.elf_machine() {
+            return Err(Error::WrongMachine {
+                expected: arch,
+                found: machine,
+                found_name: Arch::from_elf_machine(machine).map_or("unknown", Arch::name),
+            });
+        }
+        let table = header.sections(endian, data).map_err(malformed)?;
+
+        let mut sections = Vec::new();
+        let mut loaded = vec![None; table.len()];
+        for (index, sh) in table.iter().enumerate() {
+            let flags = sh.sh_flags(endian);
+            if flags & u64::from(elf::SHF_ALLOC) == 0 {
+                continue;
+            }
+            let name = table.section_name(endian, sh).map_err(malformed)?;
+            let name = std::str::from_utf8(name).map_err(|_| {
+                Error::MalformedElf(format!("section {index} has a non-UTF-8 name"))
+            })?;
+            if flags & u64::from(elf::SHF_TLS) != 0 {
+                return Err(Error::Unsupported {
+                    arch,
+                    what: "thread-local storage",
+                    detail: format!("section {name} (thread-local variables cannot be loaded in memory)"),
+                });
+            }
+            let sh_type = sh.sh_type(endian);
+            if matches!(
+                sh_type,
+                elf::SHT_INIT_ARRAY | elf::SHT_FINI_ARRAY | elf::SHT_PREINIT_ARRAY
+            ) || name.starts_with(".ctors")
+                || name.starts_with(".dtors")
+            {
+                return Err(Error::Unsupported {
+                    arch,
+                    what: "constructors or destructors",
+                    detail: format!("section {name} (global constructors are never run by the loader)"),
+                });
+            }
+            let size = sh.sh_size(endian);
+            if size == 0 {
+                continue;
+            }
+            let align = sh.sh_addralign(endian).max(1);
+            if !align.is_power_of_two() {
+                return Err(Error::MalformedElf(format!(
+                    "section {name}: alignment {align} is not a power of two"
+                )));
+            }
+            let data = if sh_type == elf::SHT_NOBITS {
+                None
+            } else {
+                let bytes = sh.data(endian, data).map_err(|_| {
+                    Error::MalformedElf(format!("section {name}: contents lie outside the file"))
+                })?;
+                Some(bytes)
+            };
+            let class = if flags & u64::from(elf::SHF_EXECINSTR) != 0 {
+                SectionClass::Code
+            } else if flags & u64::from(elf::SHF_WRITE) != 0 {
+                SectionClass::Writable
+            } else {
+                SectionClass::ReadOnly
+            };
+            loaded[index] = Some(sections.len());
+            sections.push(Section {
+                index,
+                name,
+                class,
+                data,
+                size,
+                align,
+            });
+        }
+
+        let symtab = table
+            .symbols(endian, data, elf::SHT_SYMTAB)
+            .map_err(malformed)?;
+        let mut symbols = Vec::with_capacity(symtab.len());
+        for (i, sym) in symtab.iter().enumerate() {
+            let name = symtab.symbol_name(endian, sym).map_err(malformed)?;
+            let name = std::str::from_utf8(name)
+                .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))?;
+            let shndx = sym.st_shndx(endian);
+            let def = match shndx {
+                elf::SHN_UNDEF => SymbolDef::Undefined,
+                elf::SHN_ABS => SymbolDef::Absolute(sym.st_value(endian)),
+                elf::SHN_COMMON => {
+                    return Err(Error::Unsupported {
+                        arch,
+                        what: "COMMON symbol",
+                        detail: format!("`{name}` (compile with -fno-common, clang's default)"),
+                    })
+                }
+                _ => {
+                    let section = symtab
+                        .symbol_section(endian, sym, object::SymbolIndex(i))
+                        .map_err(malformed)?
+                        .map_or(0, |s| s.0);
+                    if section >= table.len() {
+                        return Err(Error::MalformedElf(format!(
+                            "symbol `{name}` refers to section {section}, past the section table"
+                        )));
+                    }
+                    SymbolDef::Section {
+                        section,
+                        value: sym.st_value(endian),
+                    }
+                }
+            };
+            // Name section symbols after their section, for logs.
+            let name = if sym.st_type() == elf::STT_SECTION {
+                match def {
+                    SymbolDef::Section { section, .. } => table
+                        .section(object::SectionIndex(section))
+                        .ok()
+                        .and_then(|s| table.section_name(endian, s).ok())
+                        .and_then(|n| std::str::from_utf8(n).ok())
+                        .unwrap_or(name),
+                    _ => name,
+                }
+            } else {
+                name
+            };
+            symbols.push(Symbol {
+                name,
+                def,
+                size: sym.st_size(endian),
+                kind: sym.st_type(),
+                binding: sym.st_bind(),
+                other: sym.st_other(),
+            });
+        }
+
+        let mut relocs = Vec::new();
+        for (index, sh) in table.iter().enumerate() {
+            let sh_type = sh.sh_type(endian);
+            if sh_type != elf::SHT_RELA && sh_type != elf::SHT_REL {
+                continue;
+            }
+            let target = sh.sh_info(endian) as usize;
+            let Some(&Some(target_pos)) = loaded.get(target) else {
+                // Relocations of sections we do not load (debug info,
+                // address-significance tables) are dropped with them.
+                continue;
+            };
+            if sh_type == elf::SHT_REL {
+                return Err(Error::Unsupported {
+                    arch,
+                    what: "SHT_REL relocation section",
+                    detail: format!(
+                        "section {index} (implicit addends are not used by any supported architecture)"
+                    ),
+                });
+            }
+            let entries: &[elf::Rela64<Endianness>] = data
+                .read_slice_at(sh.sh_offset(endian), sh.sh_size(endian) as usize / 24)
+                .map_err(|_| {
+                    Error::MalformedElf(format!("relocation section {index} lies outside the file"))
+                })?;
+            for rela in entries {
+                let symbol = rela.r_sym(endian, false) as usize;
+                if symbol >= symbols.len() {
+                    return Err(Error::MalformedElf(format!(
+                        "relocation in section {index} refers to symbol {symbol}, past the symbol table"
+                    )));
+                }
+                relocs.push(Reloc {
+                    section: target_pos,
+                    offset: rela.r_offset(endian),
+                    r_type: rela.r_type(endian, false),
+                    symbol,
+                    addend: rela.r_addend(endian),
+                });
+            }
+        }
+
+        Ok(Object {
+            sections,
+            loaded,
+            symbols,
+            relocs,
+        })
+    }
+
+    /// The loaded section a symbol is defined in, if any.
+    pub fn symbol_section(&self, symbol: &Symbol<'_>) -> Option<usize> {
+        match symbol.def {
+            SymbolDef::Section { section, .. } => self.loaded.get(section).copied().flatten(),
+            _ => None,
+        }
+    }
+}

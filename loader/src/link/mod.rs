@@ -1,0 +1,582 @@
+//! The pure link step: object bytes + architecture + base address +
+//! resolver -> relocated image, symbol table and relocation log.
+//!
+//! Nothing here touches memory protections or executes code, so every
+//! architecture links (and is tested) on any host. [`crate::Module`] maps the
+//! result; tests link at a fixed base and check the patched fields.
+
+mod elf;
+mod layout;
+mod log;
+
+pub use elf::SectionClass;
+pub use layout::{Protection, Segment, MAX_IMAGE_SIZE};
+pub use log::{RelocRecord, TargetDesc};
+
+use crate::arch::{Accumulate, Action, Arch, ArchDef, Formula, Place, SpecialSymbol, Target};
+use crate::bits::{EncodeError, Encoding};
+use crate::error::{Error, Result};
+use crate::resolve::Resolver;
+use elf::{Object, SymbolDef};
+use layout::Layout;
+use std::collections::HashMap;
+
+/// Settings of the link step.
+#[derive(Clone, Debug)]
+pub struct LinkOptions {
+    /// Page size the protection groups are aligned to.
+    pub page_size: u64,
+    /// Record a [`RelocRecord`] per relocation (costs an allocation or two
+    /// per relocation; off on the fast load path).
+    pub record_log: bool,
+}
+
+impl Default for LinkOptions {
+    fn default() -> Self {
+        LinkOptions {
+            page_size: 0x1_0000,
+            record_log: true,
+        }
+    }
+}
+
+/// A symbol of the linked image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedSymbol {
+    pub name: String,
+    pub address: u64,
+    pub size: u64,
+    pub is_function: bool,
+    /// Global or weak (callers may look it up); locals are listed for
+    /// debuggers and profilers.
+    pub exported: bool,
+}
+
+/// A parsed, laid-out object waiting for its base address.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    obj: Object<'a>,
+    layout: Layout,
+    def: &'static dyn ArchDef,
+    record_log: bool,
+    /// For each pair-high relocation, its place's image offset -> index in
+    /// `obj.relocs`.
+    pair_highs: HashMap<u64, usize>,
+}
+
+impl std::fmt::Debug for dyn ArchDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.arch())
+    }
+}
+
+/// What [`Prepared::link_into`] produces besides the image bytes.
+#[derive(Clone, Debug)]
+pub struct LinkOutput {
+    pub symbols: Vec<LinkedSymbol>,
+    pub log: Vec<RelocRecord>,
+    pub segments: Vec<Segment>,
+    /// GOT base address (`_GLOBAL_OFFSET_TABLE_`).
+    pub got_base: u64,
+}
+
+/// A relocated image in an ordinary buffer (see [`link`]).
+#[derive(Clone, Debug)]
+pub struct LinkedImage {
+    pub arch: Arch,
+    pub base: u64,
+    pub bytes: Vec<u8>,
+    pub output: LinkOutput,
+}
+
+impl LinkedImage {
+    /// Address of an exported symbol.
+    pub fn symbol(&self, name: &str) -> Option<u64> {
+        self.output
+            .symbols
+            .iter()
+            .find(|s| s.exported && s.name == name)
+            .map(|s| s.address)
+    }
+
+    /// The bytes at an absolute address of the image.
+    pub fn bytes_at(&self, address: u64, len: usize) -> Option<&[u8]> {
+        let start = usize::try_from(address.checked_sub(self.base)?).ok()?;
+        self.bytes.get(start..start.checked_add(len)?)
+    }
+}
+
+/// Parses, lays out, and links `object` at `base` into a new buffer.
+pub fn link(
+    object: &[u8],
+    arch: Arch,
+    base: u64,
+    resolver: &dyn Resolver,
+    options: &LinkOptions,
+) -> Result<LinkedImage> {
+    let prepared = Prepared::new(object, arch, options)?;
+    let mut bytes = vec![0u8; prepared.image_size()];
+    let output = prepared.link_into(base, &mut bytes, resolver)?;
+    Ok(LinkedImage {
+        arch,
+        base,
+        bytes,
+        output,
+    })
+}
+
+impl<'a> Prepared<'a> {
+    /// Parses `object` and plans its layout.
+    pub fn new(object: &'a [u8], arch: Arch, options: &LinkOptions) -> Result<Prepared<'a>> {
+        let obj = Object::parse(object, arch)?;
+        let def = arch.def();
+        let layout = Layout::plan(&obj, def, options.page_size)?;
+        let mut pair_highs = HashMap::new();
+        for (i, r) in obj.relocs.iter().enumerate() {
+            if def.kind(r.r_type).is_some_and(|k| k.is_pair_high) {
+                pair_highs.insert(layout.section_offsets[r.section] + r.offset, i);
+            }
+        }
+        Ok(Prepared {
+            obj,
+            layout,
+            def,
+            record_log: options.record_log,
+            pair_highs,
+        })
+    }
+
+    /// Bytes the image needs.
+    pub fn image_size(&self) -> usize {
+        self.layout.size as usize
+    }
+
+    /// Alignment the base address must have.
+    pub fn image_align(&self) -> u64 {
+        self.layout.align
+    }
+
+    /// The protection groups, as offsets from the base.
+    pub fn segments(&self) -> &[Segment] {
+        &self.layout.segments
+    }
+
+    /// Copies the sections into `image` (which must be `image_size()` bytes
+    /// and is assumed zeroed where `.bss` goes), fills GOT and stubs, and
+    /// applies every relocation as if `image` were at address `base`.
+    pub fn link_into(
+        &self,
+        base: u64,
+        image: &mut [u8],
+        resolver: &dyn Resolver,
+    ) -> Result<LinkOutput> {
+        let arch = self.def.arch();
+        if image.len() != self.image_size() {
+            return Err(Error::Unsupported {
+                arch,
+                what: "image buffer",
+                detail: format!(
+                    "{} bytes given, {} needed",
+                    image.len(),
+                    self.image_size()
+                ),
+            });
+        }
+        if base % self.layout.align != 0 {
+            return Err(Error::Unsupported {
+                arch,
+                what: "base address",
+                detail: format!("{base:#x} is not aligned to {:#x}", self.layout.align),
+            });
+        }
+        let l = &self.layout;
+        for (s, &off) in self.obj.sections.iter().zip(&l.section_offsets) {
+            let dst = &mut image[off as usize..(off + s.size) as usize];
+            match s.data {
+                Some(d) => dst.copy_from_slice(d),
+                None => dst.fill(0),
+            }
+        }
+
+        let ctx = Ctx::new(self, base, resolver)?;
+        for (slot, &sym) in l.got_symbols.iter().enumerate() {
+            let at = (l.got_offset + 8 * slot as u64) as usize;
+            image[at..at + 8].copy_from_slice(&ctx.symbol_address(sym).to_le_bytes());
+        }
+        for (i, &sym) in l.stub_symbols.iter().enumerate() {
+            let at = l.stub_offset + l.stub_size * i as u64;
+            let code = &mut image[at as usize..(at + l.stub_size) as usize];
+            self.def
+                .write_stub(code, base + at, ctx.got_slot(sym), ctx.symbol_address(sym));
+        }
+
+        let mut log = Vec::with_capacity(if self.record_log {
+            self.obj.relocs.len()
+        } else {
+            0
+        });
+        for index in 0..self.obj.relocs.len() {
+            if let Some(record) = ctx.apply(index, image)? {
+                log.push(record);
+            }
+        }
+
+        let symbols = self
+            .obj
+            .symbols
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.name.is_empty() && !s.is_section())
+            .filter(|(_, s)| !matches!(s.def, SymbolDef::Undefined))
+            .filter(|(_, s)| s.kind != object::elf::STT_FILE)
+            .map(|(i, s)| LinkedSymbol {
+                name: s.name.to_string(),
+                address: ctx.symbol_address(i),
+                size: s.size,
+                is_function: s.kind == object::elf::STT_FUNC,
+                exported: s.is_exported(),
+            })
+            .collect();
+        Ok(LinkOutput {
+            symbols,
+            log,
+            segments: l
+                .segments
+                .to_vec(),
+            got_base: base + l.got_offset,
+        })
+    }
+}
+
+/// Everything known once the base address is.
+struct Ctx<'p, 'a> {
+    p: &'p Prepared<'a>,
+    base: u64,
+    /// Address of every symbol (0 for those never needed).
+    addresses: Vec<u64>,
+}
+
+impl<'p, 'a> Ctx<'p, 'a> {
+    fn new(p: &'p Prepared<'a>, base: u64, resolver: &dyn Resolver) -> Result<Ctx<'p, 'a>> {
+        let obj = &p.obj;
+        let l = &p.layout;
+        let got_base = base + l.got_offset;
+        let toc_base = p.def.toc_bias().map(|b| got_base + b);
+        let mut addresses = vec![0u64; obj.symbols.len()];
+        // Resolve each undefined symbol that a relocation uses, once.
+        let mut used = vec![false; obj.symbols.len()];
+        for r in &obj.relocs {
+            used[r.symbol] = true;
+        }
+        for (i, s) in obj.symbols.iter().enumerate() {
+            addresses[i] = match s.def {
+                SymbolDef::Absolute(v) => v,
+                SymbolDef::Section { section, value } => match obj.loaded[section] {
+                    Some(pos) => base + l.section_offsets[pos] + value,
+                    None => 0, // in a section we do not load: only an error if used
+                },
+                SymbolDef::Undefined if i == 0 || !used[i] => 0,
+                SymbolDef::Undefined => match p.def.special_symbol(s.name) {
+                    Some(SpecialSymbol::GotBase) => got_base,
+                    Some(SpecialSymbol::TocBase) => toc_base.unwrap_or(got_base),
+                    None => match resolver.resolve(s.name) {
+                        Some(a) => a,
+                        None => {
+                            let r = obj.relocs.iter().find(|r| r.symbol == i);
+                            let (section, offset) = r.map_or(("?", 0), |r| {
+                                (obj.sections[r.section].name, r.offset)
+                            });
+                            return Err(Error::UndefinedSymbol {
+                                arch: p.def.arch(),
+                                symbol: s.name.to_string(),
+                                section: section.to_string(),
+                                offset,
+                            });
+                        }
+                    },
+                },
+            };
+        }
+        Ok(Ctx { p, base, addresses })
+    }
+
+    fn symbol_address(&self, sym: usize) -> u64 {
+        self.addresses[sym]
+    }
+
+    fn got_slot(&self, sym: usize) -> u64 {
+        let l = &self.p.layout;
+        self.base + l.got_offset + 8 * l.got_slots[&sym] as u64
+    }
+
+    fn stub(&self, sym: usize) -> Option<u64> {
+        let l = &self.p.layout;
+        l.stubs
+            .get(&sym)
+            .map(|&i| self.base + l.stub_offset + l.stub_size * i as u64)
+    }
+
+    fn got_base(&self) -> u64 {
+        self.base + self.p.layout.got_offset
+    }
+
+    fn describe(&self, index: usize) -> (Arch, String, String, u64) {
+        let r = &self.p.obj.relocs[index];
+        let obj = &self.p.obj;
+        (
+            self.p.def.arch(),
+            obj.symbols[r.symbol].name.to_string(),
+            obj.sections[r.section].name.to_string(),
+            r.offset,
+        )
+    }
+
+    fn bad(&self, index: usize, problem: String) -> Error {
+        let (arch, symbol, section, offset) = self.describe(index);
+        let r = &self.p.obj.relocs[index];
+        Error::BadRelocation {
+            arch,
+            type_name: arch.reloc_name(r.r_type).unwrap_or("?").to_string(),
+            symbol,
+            section,
+            offset,
+            problem,
+        }
+    }
+
+    fn encode_error(&self, index: usize, name: &'static str, e: EncodeError) -> Error {
+        let (arch, symbol, section, offset) = self.describe(index);
+        match e {
+            EncodeError::Range { value, .. } | EncodeError::Align { value, .. } => {
+                Error::RelocationOverflow {
+                    arch,
+                    type_name: name,
+                    symbol,
+                    section,
+                    offset,
+                    value,
+                    problem: e.describe(),
+                }
+            }
+            EncodeError::OutOfBounds { .. } => self.bad(index, e.describe()),
+        }
+    }
+
+    /// The value relocation `index` computes, and how its target was
+    /// reached (for the log and the stub hook).
+    fn value(&self, index: usize, depth: u32) -> Result<(i64, TargetDesc, bool)> {
+        let p = self.p;
+        let obj = &p.obj;
+        let r = &obj.relocs[index];
+        let Some(kind) = p.def.kind(r.r_type) else {
+            return Err(self.bad(index, "unknown relocation type".into()));
+        };
+        let Action::Patch {
+            target,
+            formula,
+            encoding,
+            ..
+        } = kind.action
+        else {
+            return Ok((0, TargetDesc::None, false));
+        };
+        let place = self.base + p.layout.section_offsets[r.section] + r.offset;
+        let sym = &obj.symbols[r.symbol];
+        let s = self.symbol_address(r.symbol);
+        let defined_here = obj.symbol_section(sym).is_some();
+        if matches!(sym.def, SymbolDef::Section { .. }) && !defined_here {
+            return Err(self.bad(
+                index,
+                "refers to a section that is not loaded".to_string(),
+            ));
+        }
+        let mut via_stub = false;
+        let (t, desc) = match target {
+            Target::Symbol => (s, self.desc_symbol(r.symbol)),
+            Target::GotSlot => (
+                self.got_slot(r.symbol),
+                TargetDesc::GotSlot(sym.name.to_string()),
+            ),
+            Target::GotBase => (self.got_base(), TargetDesc::GotBase),
+            Target::Branch => {
+                let direct = if defined_here {
+                    s + p.def.local_entry_offset(sym.other)
+                } else {
+                    s
+                };
+                let stub = self.stub(r.symbol);
+                let use_stub = match stub {
+                    Some(_) if p.def.external_calls_need_stub() => true,
+                    Some(_) => {
+                        let v = compute(formula, direct, r.addend, place, self);
+                        encoding.check(v).is_err()
+                    }
+                    None => false,
+                };
+                match (use_stub, stub) {
+                    (true, Some(stub)) => {
+                        via_stub = true;
+                        (stub, TargetDesc::Stub(sym.name.to_string()))
+                    }
+                    _ => (direct, self.desc_symbol(r.symbol)),
+                }
+            }
+            Target::PairedHigh => {
+                let at = s.wrapping_sub(self.base);
+                let Some(&high) = p.pair_highs.get(&at) else {
+                    return Err(self.bad(
+                        index,
+                        format!("no paired high-part relocation at {}", self.desc_symbol(r.symbol)),
+                    ));
+                };
+                if depth > 0 {
+                    return Err(self.bad(index, "paired relocation points at another low part".into()));
+                }
+                let (v, desc, _) = self.value(high, depth + 1)?;
+                return Ok((v, TargetDesc::Paired(Box::new(desc)), false));
+            }
+        };
+        Ok((compute(formula, t, r.addend, place, self), desc, via_stub))
+    }
+
+    fn desc_symbol(&self, sym: usize) -> TargetDesc {
+        let obj = &self.p.obj;
+        let s = &obj.symbols[sym];
+        match (s.def, obj.symbol_section(s)) {
+            (SymbolDef::Section { value, .. }, Some(pos)) => TargetDesc::Defined {
+                symbol: (!s.is_section()).then(|| s.name.to_string()),
+                section: obj.sections[pos].name.to_string(),
+                offset: value,
+            },
+            (SymbolDef::Absolute(v), _) => TargetDesc::Absolute(v),
+            _ => match self.p.def.special_symbol(s.name) {
+                Some(SpecialSymbol::GotBase) => TargetDesc::GotBase,
+                Some(SpecialSymbol::TocBase) => TargetDesc::TocBase,
+                None => TargetDesc::External(s.name.to_string()),
+            },
+        }
+    }
+
+    /// Applies relocation `index` to `image`.
+    fn apply(&self, index: usize, image: &mut [u8]) -> Result<Option<RelocRecord>> {
+        let p = self.p;
+        let r = &p.obj.relocs[index];
+        let Some(kind) = p.def.kind(r.r_type) else {
+            let (arch, symbol, section, offset) = self.describe(index);
+            let type_name = match p.def.refused(r.r_type) {
+                Some((name, why)) => format!("{name} ({why})"),
+                None => "unknown type".to_string(),
+            };
+            return Err(Error::UnsupportedRelocation {
+                arch,
+                r_type: r.r_type,
+                type_name,
+                symbol,
+                section,
+                offset,
+            });
+        };
+        let section_size = p.obj.sections[r.section].size;
+        let at = p.layout.section_offsets[r.section] + r.offset;
+        let (encoding, accumulate): (&Encoding, Accumulate) = match kind.action {
+            Action::Patch {
+                encoding,
+                accumulate,
+                ..
+            } => (encoding, accumulate),
+            Action::Skip => {
+                if r.offset > section_size {
+                    return Err(self.bad(index, "offset lies outside its section".into()));
+                }
+                return Ok(self.p.record_log.then(|| {
+                    self.record(index, kind.name, TargetDesc::None, 0, &[], &[])
+                }));
+            }
+        };
+        if r.offset.saturating_add(encoding.span() as u64) > section_size {
+            return Err(self.bad(
+                index,
+                format!(
+                    "a {}-byte field at offset {:#x} lies outside the {section_size}-byte section",
+                    encoding.span(),
+                    r.offset
+                ),
+            ));
+        }
+        let at = at as usize;
+        let (mut value, desc, via_stub) = self.value(index, 0)?;
+        match accumulate {
+            Accumulate::Store => {}
+            Accumulate::Add | Accumulate::Sub => {
+                let old = encoding
+                    .read(image, at)
+                    .map_err(|e| self.encode_error(index, kind.name, e))?;
+                value = if accumulate == Accumulate::Add {
+                    old.wrapping_add(value)
+                } else {
+                    old.wrapping_sub(value)
+                };
+            }
+        }
+        let span = encoding.span();
+        let before = if p.record_log {
+            image[at..at + span].to_vec()
+        } else {
+            Vec::new()
+        };
+        encoding
+            .write(image, at, value)
+            .map_err(|e| self.encode_error(index, kind.name, e))?;
+        if via_stub {
+            p.def
+                .after_stub_branch(Place { image, offset: at })
+                .map_err(|problem| self.bad(index, problem))?;
+        }
+        Ok(p.record_log.then(|| {
+            let after = image[at..at + span].to_vec();
+            self.record(index, kind.name, desc, value, &before, &after)
+        }))
+    }
+
+    fn record(
+        &self,
+        index: usize,
+        type_name: &'static str,
+        target: TargetDesc,
+        value: i64,
+        before: &[u8],
+        after: &[u8],
+    ) -> RelocRecord {
+        let obj = &self.p.obj;
+        let r = &obj.relocs[index];
+        RelocRecord {
+            section: obj.sections[r.section].name.to_string(),
+            offset: r.offset,
+            r_type: r.r_type,
+            type_name,
+            symbol: obj.symbols[r.symbol].name.to_string(),
+            addend: r.addend,
+            target,
+            place: self.base + self.p.layout.section_offsets[r.section] + r.offset,
+            value,
+            before: before.to_vec(),
+            after: after.to_vec(),
+        }
+    }
+}
+
+/// The formulas of the ELF psABIs, on a target already chosen.
+fn compute(formula: Formula, t: u64, addend: i64, place: u64, ctx: &Ctx<'_, '_>) -> i64 {
+    let ta = t.wrapping_add(addend as u64);
+    let page = |x: u64| x & !0xfff;
+    (match formula {
+        Formula::Absolute | Formula::Paired => ta,
+        Formula::PcRelative => ta.wrapping_sub(place),
+        Formula::PageDelta { bias } => page(ta.wrapping_add(bias as u64)).wrapping_sub(page(place)),
+        Formula::GotRelative => ta.wrapping_sub(ctx.got_base()),
+        Formula::TocRelative => {
+            let toc = ctx.p.def.toc_bias().map_or(ctx.got_base(), |b| ctx.got_base() + b);
+            ta.wrapping_sub(toc)
+        }
+    }) as i64
+}
