@@ -1,1 +1,96 @@
-fn main() { println!("xtask: no commands yet"); }
+//! Project automation, run as `cargo xtask <command>` (alias in
+//! `.cargo/config.toml`). Each command lives in its own module and says in
+//! its `--help` what it touches.
+
+mod apt;
+mod arches;
+mod ci;
+mod flags;
+mod loongarch;
+mod matrix;
+mod minitoml;
+mod setup;
+mod smoke;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Return early with a formatted error.
+#[macro_export]
+macro_rules! bail {
+    ($($arg:tt)*) => { return Err(format!($($arg)*).into()) };
+}
+
+const HELP: &str = "\
+cargo xtask <command> [options]
+
+Commands:
+  setup       provision the machine (apt, rustup, qemu, sysroots); idempotent
+  qemu-smoke  cross-build qemu/smoke and run it under qemu-user per arch
+  arches      print qemu/arches.toml as read, or shell exports for one arch
+  test        setup (native) then `cargo test --workspace [ARGS...]`
+  ci          what CI runs: setup, fmt, clippy, actionlint, test, qemu-smoke
+  matrix      arch x clang conformance run (placeholder, not written yet)
+
+`cargo xtask <command> --help` says what each command touches.";
+
+fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() {
+        eprintln!("{HELP}");
+        std::process::exit(2);
+    }
+    let cmd = args.remove(0);
+    let res = match cmd.as_str() {
+        "setup" => setup::main(args),
+        "qemu-smoke" => smoke::main(args),
+        "arches" => arches::main(args),
+        "test" => ci::test_main(args),
+        "ci" => ci::ci_main(args),
+        "matrix" => matrix::main(args),
+        "help" | "--help" | "-h" => {
+            println!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{HELP}").into()),
+    };
+    if let Err(e) = res {
+        eprintln!("xtask {cmd}: error: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root (parent of this crate's directory).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .expect("scripts/ has a parent directory")
+        .to_path_buf()
+}
+
+/// A shell rooted at the workspace root.
+pub fn shell() -> Result<xshell::Shell> {
+    let sh = xshell::Shell::new()?;
+    sh.change_dir(root());
+    Ok(sh)
+}
+
+/// Print a section header (used by `ci`, `test`, `qemu-smoke`).
+pub fn section(title: &str) {
+    println!("\n==== {title} ====");
+}
+
+/// Run `f`, printing how long it took under `label`.
+pub fn timed<T>(label: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let start = Instant::now();
+    let out = f();
+    let secs = start.elapsed().as_secs_f64();
+    match &out {
+        Ok(_) => println!("{label}: done in {secs:.1}s"),
+        Err(_) => println!("{label}: FAILED after {secs:.1}s"),
+    }
+    out
+}

