@@ -1,0 +1,9 @@
+//! Conformance corpus and harness.
+//!
+//! [`spec`] is the kernel corpus format: the header parser, the deterministic
+//! input generator and the output comparison. [`reference`] holds Rust
+//! reference implementations for part of the corpus, so that a bug shared by
+//! both loader backends (or by clang) is still caught.
+
+pub mod reference;
+pub mod spec;

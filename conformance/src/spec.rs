@@ -1,0 +1,401 @@
+//! The kernel corpus format.
+//!
+//! A kernel is one C (`.c`) or LLVM IR (`.ll`) file whose leading comment
+//! block holds directive lines (`//!` in C, `;!` in IR). The format is
+//! documented in `conformance/README.md`; this module is its single
+//! implementation:
+//!
+//! * [`KernelSpec::parse`] turns a file into a validated [`KernelSpec`]
+//!   (errors name file, line and what is wrong; the parser never panics);
+//! * [`KernelSpec::inputs`] generates the buffers, externs and call plan,
+//!   deterministically from the kernel name (identical on every host);
+//! * [`compare`] checks the outputs of two executions against each other;
+//! * [`discover`] walks a corpus directory.
+//!
+//! Nothing here depends on the loader crate: the runner maps [`ScalarType`]
+//! and [`Inputs`] onto the loader's own types.
+
+mod compare;
+mod discover;
+mod generate;
+mod parse;
+mod types;
+
+use std::path::{Path, PathBuf};
+
+pub use compare::{compare, values_match, Mismatch, Place, Side};
+pub use discover::{discover, discover_partial, CorpusError};
+pub use generate::{
+    edge_values, ArgValue, Buffer, Call, CallArg, Inputs, Outputs, ReturnValue, SplitMix64,
+    GUARD_BYTE, POISON_BYTE,
+};
+pub use types::{Element, Scalar, ScalarType};
+
+/// Source language of a kernel, from its file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// `.c`, directives start with `//!`.
+    C,
+    /// `.ll` (textual LLVM IR), directives start with `;!`.
+    Ir,
+}
+
+impl Lang {
+    /// The language of a path, from its extension.
+    pub fn from_path(path: &Path) -> Option<Lang> {
+        match path.extension()?.to_str()? {
+            "c" => Some(Lang::C),
+            "ll" => Some(Lang::Ir),
+            _ => None,
+        }
+    }
+
+    /// The directive prefix (`//!` or `;!`).
+    pub fn directive_prefix(self) -> &'static str {
+        match self {
+            Lang::C => "//!",
+            Lang::Ir => ";!",
+        }
+    }
+
+    /// The plain comment prefix (`//` or `;`).
+    pub fn comment_prefix(self) -> &'static str {
+        match self {
+            Lang::C => "//",
+            Lang::Ir => ";",
+        }
+    }
+
+    /// The value of clang's `-x` option.
+    pub fn clang_x(self) -> &'static str {
+        match self {
+            Lang::C => "c",
+            Lang::Ir => "ir",
+        }
+    }
+}
+
+/// The five architectures of the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Arch {
+    X86_64,
+    Aarch64,
+    Riscv64,
+    Loongarch64,
+    Ppc64le,
+}
+
+impl Arch {
+    pub const ALL: [Arch; 5] = [
+        Arch::X86_64,
+        Arch::Aarch64,
+        Arch::Riscv64,
+        Arch::Loongarch64,
+        Arch::Ppc64le,
+    ];
+
+    /// The name used in `skip` directives.
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Aarch64 => "aarch64",
+            Arch::Riscv64 => "riscv64",
+            Arch::Loongarch64 => "loongarch64",
+            Arch::Ppc64le => "ppc64le",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Arch> {
+        Arch::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// Whether the kernel reads, writes or both reads and writes a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    In,
+    Out,
+    InOut,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+            Direction::InOut => "inout",
+        }
+    }
+}
+
+/// The type of one entry-point parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamKind {
+    /// Passed by value; its value comes from an `arg` directive.
+    Scalar(ScalarType),
+    /// A pointer to the buffer of the same name (a `buf` directive).
+    Pointer(ScalarType),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub kind: ParamKind,
+}
+
+/// One entry point (`fn` directive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The symbol name.
+    pub name: String,
+    pub params: Vec<Param>,
+    /// `None` for `void`.
+    pub ret: Option<ScalarType>,
+    /// Header line of the directive.
+    pub line: usize,
+}
+
+/// How the initial contents of a buffer, extern or argument are produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenKind {
+    /// All bits zero.
+    Zero,
+    /// Every byte [`POISON_BYTE`]; the default of `out` buffers.
+    Poison,
+    /// Every element the same value.
+    Const(Scalar),
+    /// `start + i * step` (integers wrap; floats computed in f64).
+    Iota { start: Scalar, step: Scalar },
+    /// Uniform in `[lo, hi]` for integers, `[lo, hi)` for floats.
+    Uniform { lo: Scalar, hi: Scalar },
+    /// Uniformly random bit patterns (floats include NaN, inf, denormals).
+    Bits,
+    /// The listed values, repeated cyclically.
+    List(Vec<Scalar>),
+    /// The bytes of a string literal, then zeros (`i8`/`u8` only).
+    Text(Vec<u8>),
+}
+
+/// A generator and its modifiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generator {
+    pub kind: GenKind,
+    /// `edges(P%)`: every edge value of the type appears once (when the
+    /// buffer is long enough) and about P% of the other elements are
+    /// replaced by random edge values.
+    pub edges: Option<u32>,
+}
+
+/// A buffer passed by pointer, or an extern data symbol.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BufferSpec {
+    pub name: String,
+    pub elem: ScalarType,
+    /// Number of elements (resolved from `len_expr`).
+    pub len: usize,
+    /// The length as written in the header (`n`, `64`, `n*n+2`).
+    pub len_expr: String,
+    pub dir: Direction,
+    pub gen: Generator,
+    /// For externs: declared without `[len]`, i.e. a scalar variable.
+    pub scalar: bool,
+    pub line: usize,
+}
+
+/// The value of a scalar parameter (`arg` directive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArgSpec {
+    pub name: String,
+    pub ty: ScalarType,
+    pub gen: Generator,
+    /// `per-call`: a new value from the generator for every round of calls
+    /// (element `r` of the generated sequence in round `r`).
+    pub per_call: bool,
+    pub line: usize,
+}
+
+/// How floats may differ from the expected result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Tolerance {
+    /// Bit patterns must be equal (the default).
+    #[default]
+    Exact,
+    /// At most N units in the last place apart; any NaN equals any NaN and
+    /// +0 equals -0; infinities must match exactly. Integers stay exact.
+    Ulp(u64),
+}
+
+/// An architecture on which the kernel is not run, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    pub arch: Arch,
+    pub reason: String,
+}
+
+/// A parsed and validated kernel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KernelSpec {
+    /// `<category>/<stem>`: seeds the input generator, names snapshots.
+    pub name: String,
+    pub path: PathBuf,
+    pub lang: Lang,
+    /// The complete file text (what goes to clang on stdin).
+    pub source: String,
+    pub about: Option<String>,
+    pub entries: Vec<Entry>,
+    pub buffers: Vec<BufferSpec>,
+    pub args: Vec<ArgSpec>,
+    pub externs: Vec<BufferSpec>,
+    /// Rounds of calls; each round calls every entry in declaration order.
+    pub calls: u32,
+    pub tolerance: Tolerance,
+    /// Extra clang flags, appended after the standard ones.
+    pub flags: Vec<String>,
+    /// Minimum clang major version as declared (see
+    /// [`KernelSpec::min_clang_version`] for the effective one).
+    pub min_clang: Option<u32>,
+    pub skips: Vec<Skip>,
+    /// Extra seed mixed into the name-derived seed (`seed` directive).
+    pub seed: u64,
+}
+
+/// An error in a kernel file or corpus.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    /// Something wrong on one header line.
+    #[error("{}:{line}: {msg}", file.display())]
+    Line {
+        file: PathBuf,
+        line: usize,
+        msg: String,
+    },
+    /// Something wrong with the file as a whole.
+    #[error("{}: {msg}", file.display())]
+    File { file: PathBuf, msg: String },
+    /// A file or directory could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl SpecError {
+    /// The file the error is about.
+    pub fn file(&self) -> &Path {
+        match self {
+            SpecError::Line { file, .. } | SpecError::File { file, .. } => file,
+            SpecError::Io { path, .. } => path,
+        }
+    }
+
+    /// The header line, when the error is about one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            SpecError::Line { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// The smallest clang that accepts opaque-pointer (`ptr`) IR.
+pub const MIN_CLANG_FOR_IR: u32 = 15;
+
+impl KernelSpec {
+    /// Parses a kernel file. The kernel name is `<parent dir>/<stem>` of
+    /// `path`; the language comes from the extension.
+    pub fn parse(path: &Path, text: &str) -> Result<KernelSpec, SpecError> {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or_else(|| SpecError::File {
+                file: path.to_path_buf(),
+                msg: "file name is not valid UTF-8".into(),
+            })?;
+        let name = match path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+        {
+            Some(dir) => format!("{dir}/{stem}"),
+            None => stem.to_string(),
+        };
+        KernelSpec::parse_named(&name, path, text)
+    }
+
+    /// Parses a kernel file under an explicit name (as [`discover`] does
+    /// with the path relative to the corpus root).
+    pub fn parse_named(name: &str, path: &Path, text: &str) -> Result<KernelSpec, SpecError> {
+        parse::parse(name, path, text)
+    }
+
+    /// Reads and parses a kernel file.
+    pub fn load(path: &Path) -> Result<KernelSpec, SpecError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        KernelSpec::parse(path, &text)
+    }
+
+    /// Generates the inputs: deterministic in the kernel name, the `seed`
+    /// directive and the header, identical on every host.
+    pub fn inputs(&self) -> Inputs {
+        generate::inputs(self)
+    }
+
+    /// The effective minimum clang major version: the declared one, and at
+    /// least [`MIN_CLANG_FOR_IR`] for IR kernels.
+    pub fn min_clang_version(&self) -> Option<u32> {
+        let implicit = match self.lang {
+            Lang::Ir => Some(MIN_CLANG_FOR_IR),
+            Lang::C => None,
+        };
+        match (self.min_clang, implicit) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Why the kernel does not run on `arch`, if it does not.
+    pub fn skip_reason(&self, arch: Arch) -> Option<&str> {
+        self.skips
+            .iter()
+            .find(|s| s.arch == arch)
+            .map(|s| s.reason.as_str())
+    }
+
+    /// The entry point of that name.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
+    }
+
+    /// The category: the first component of the name (empty if none).
+    pub fn category(&self) -> &str {
+        self.name.split_once('/').map(|(c, _)| c).unwrap_or("")
+    }
+
+    /// C definitions of the extern symbols, for backends that cannot
+    /// resolve data symbols through a resolver (the dlopen oracle links
+    /// this translation unit into its shared object, then copies the
+    /// generated initial contents in through `dlsym` before the first call).
+    pub fn extern_definitions_c(&self) -> String {
+        let mut out = String::new();
+        for e in &self.externs {
+            let ty = e.elem.c_name();
+            if e.scalar {
+                out.push_str(&format!("__attribute__((aligned(64))) {ty} {};\n", e.name));
+            } else {
+                out.push_str(&format!(
+                    "__attribute__((aligned(64))) {ty} {}[{}];\n",
+                    e.name, e.len
+                ));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;
