@@ -323,7 +323,12 @@ mod tests {
         fields: &[Field::insn(
             Check::Signed(13),
             2,
-            &[piece(1, 4, 8), piece(5, 6, 25), piece(11, 1, 7), piece(12, 1, 31)],
+            &[
+                piece(1, 4, 8),
+                piece(5, 6, 25),
+                piece(11, 1, 7),
+                piece(12, 1, 31),
+            ],
         )],
     };
 

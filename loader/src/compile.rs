@@ -78,16 +78,14 @@ impl Compiler {
 
     /// The command-line flags for `language` (without the input `-`).
     pub fn flags(&self, language: Language) -> Vec<String> {
-        let mut f: Vec<String> = [
-            "-c",
-            "-fPIC",
-            "-fno-math-errno",
-            "-fno-stack-protector",
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut f: Vec<String> = ["-c", "-fPIC", "-fno-math-errno", "-fno-stack-protector"]
+            .map(String::from)
+            .to_vec();
         f.push(format!("-O{}", self.opt_level));
-        f.push(format!("--target={}-none-unknown-elf", self.arch.clang_arch()));
+        f.push(format!(
+            "--target={}-none-unknown-elf",
+            self.arch.clang_arch()
+        ));
         f.extend(self.cpu_flags());
         // AArch64 hosts whose ABI reserves x18 (macOS, Windows) must not let
         // kernels allocate it.
@@ -95,11 +93,18 @@ impl Compiler {
             f.push("-ffixed-x18".into());
         }
         match language {
-            Language::C => f.extend(
-                ["-x", "c", "-ffreestanding", "-nostdlib", "-fno-ident"].map(String::from),
-            ),
+            Language::C => {
+                f.extend(["-x", "c", "-ffreestanding", "-nostdlib", "-fno-ident"].map(String::from))
+            }
             Language::Ir => f.extend(
-                ["-x", "ir", "-funroll-loops", "-fvectorize", "-fslp-vectorize"].map(String::from),
+                [
+                    "-x",
+                    "ir",
+                    "-funroll-loops",
+                    "-fvectorize",
+                    "-fslp-vectorize",
+                ]
+                .map(String::from),
             ),
         }
         f.extend(self.extra_flags.iter().cloned());
@@ -127,7 +132,8 @@ impl Compiler {
 
     /// Compiles `source` to a relocatable object, in memory.
     pub fn compile(&self, source: &str, language: Language) -> Result<Vec<u8>> {
-        let span = tracing::debug_span!("compile", arch = %self.arch, ?language, bytes = source.len());
+        let span =
+            tracing::debug_span!("compile", arch = %self.arch, ?language, bytes = source.len());
         let _enter = span.enter();
         let mut child = Command::new(&self.clang)
             .args(self.flags(language))
@@ -160,7 +166,11 @@ impl Compiler {
             clang: self.clang.clone(),
             source,
         })?;
-        let stderr = err_reader.join().ok().and_then(|r| r.ok()).unwrap_or_default();
+        let stderr = err_reader
+            .join()
+            .ok()
+            .and_then(|r| r.ok())
+            .unwrap_or_default();
         let wrote = writer.join();
         if !status.success() {
             return Err(Error::ClangFailed {

@@ -140,7 +140,9 @@ impl<'a> Object<'a> {
                 return Err(Error::Unsupported {
                     arch,
                     what: "thread-local storage",
-                    detail: format!("section {name} (thread-local variables cannot be loaded in memory)"),
+                    detail: format!(
+                        "section {name} (thread-local variables cannot be loaded in memory)"
+                    ),
                 });
             }
             let sh_type = sh.sh_type(endian);
@@ -153,7 +155,9 @@ impl<'a> Object<'a> {
                 return Err(Error::Unsupported {
                     arch,
                     what: "constructors or destructors",
-                    detail: format!("section {name} (global constructors are never run by the loader)"),
+                    detail: format!(
+                        "section {name} (global constructors are never run by the loader)"
+                    ),
                 });
             }
             let size = sh.sh_size(endian);

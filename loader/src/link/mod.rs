@@ -156,6 +156,27 @@ impl<'a> Prepared<'a> {
         self.layout.align
     }
 
+    /// Names of the symbols the object references but does not define
+    /// (excluding the ABI's linker-defined ones such as `.TOC.`).
+    pub fn undefined_symbols(&self) -> Vec<&'a str> {
+        let mut used = vec![false; self.obj.symbols.len()];
+        for r in &self.obj.relocs {
+            used[r.symbol] = true;
+        }
+        self.obj
+            .symbols
+            .iter()
+            .zip(used)
+            .filter(|(s, used)| {
+                *used
+                    && matches!(s.def, SymbolDef::Undefined)
+                    && !s.name.is_empty()
+                    && self.def.special_symbol(s.name).is_none()
+            })
+            .map(|(s, _)| s.name)
+            .collect()
+    }
+
     /// The protection groups, as offsets from the base.
     pub fn segments(&self) -> &[Segment] {
         &self.layout.segments
@@ -175,11 +196,7 @@ impl<'a> Prepared<'a> {
             return Err(Error::Unsupported {
                 arch,
                 what: "image buffer",
-                detail: format!(
-                    "{} bytes given, {} needed",
-                    image.len(),
-                    self.image_size()
-                ),
+                detail: format!("{} bytes given, {} needed", image.len(), self.image_size()),
             });
         }
         if base % self.layout.align != 0 {
@@ -240,9 +257,7 @@ impl<'a> Prepared<'a> {
         Ok(LinkOutput {
             symbols,
             log,
-            segments: l
-                .segments
-                .to_vec(),
+            segments: l.segments.to_vec(),
             got_base: base + l.got_offset,
         })
     }
@@ -283,9 +298,8 @@ impl<'p, 'a> Ctx<'p, 'a> {
                         Some(a) => a,
                         None => {
                             let r = obj.relocs.iter().find(|r| r.symbol == i);
-                            let (section, offset) = r.map_or(("?", 0), |r| {
-                                (obj.sections[r.section].name, r.offset)
-                            });
+                            let (section, offset) =
+                                r.map_or(("?", 0), |r| (obj.sections[r.section].name, r.offset));
                             return Err(Error::UndefinedSymbol {
                                 arch: p.def.arch(),
                                 symbol: s.name.to_string(),
@@ -385,10 +399,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         let s = self.symbol_address(r.symbol);
         let defined_here = obj.symbol_section(sym).is_some();
         if matches!(sym.def, SymbolDef::Section { .. }) && !defined_here {
-            return Err(self.bad(
-                index,
-                "refers to a section that is not loaded".to_string(),
-            ));
+            return Err(self.bad(index, "refers to a section that is not loaded".to_string()));
         }
         let mut via_stub = false;
         let (t, desc) = match target {
@@ -426,11 +437,16 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 let Some(&high) = p.pair_highs.get(&at) else {
                     return Err(self.bad(
                         index,
-                        format!("no paired high-part relocation at {}", self.desc_symbol(r.symbol)),
+                        format!(
+                            "no paired high-part relocation at {}",
+                            self.desc_symbol(r.symbol)
+                        ),
                     ));
                 };
                 if depth > 0 {
-                    return Err(self.bad(index, "paired relocation points at another low part".into()));
+                    return Err(
+                        self.bad(index, "paired relocation points at another low part".into())
+                    );
                 }
                 let (v, desc, _) = self.value(high, depth + 1)?;
                 return Ok((v, TargetDesc::Paired(Box::new(desc)), false));
@@ -488,9 +504,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 if r.offset > section_size {
                     return Err(self.bad(index, "offset lies outside its section".into()));
                 }
-                return Ok(self.p.record_log.then(|| {
-                    self.record(index, kind.name, TargetDesc::None, 0, &[], &[])
-                }));
+                return Ok(self
+                    .p
+                    .record_log
+                    .then(|| self.record(index, kind.name, TargetDesc::None, 0, &[], &[])));
             }
         };
         if r.offset.saturating_add(encoding.span() as u64) > section_size {
@@ -575,7 +592,11 @@ fn compute(formula: Formula, t: u64, addend: i64, place: u64, ctx: &Ctx<'_, '_>)
         Formula::PageDelta { bias } => page(ta.wrapping_add(bias as u64)).wrapping_sub(page(place)),
         Formula::GotRelative => ta.wrapping_sub(ctx.got_base()),
         Formula::TocRelative => {
-            let toc = ctx.p.def.toc_bias().map_or(ctx.got_base(), |b| ctx.got_base() + b);
+            let toc = ctx
+                .p
+                .def
+                .toc_bias()
+                .map_or(ctx.got_base(), |b| ctx.got_base() + b);
             ta.wrapping_sub(toc)
         }
     }) as i64

@@ -1,0 +1,120 @@
+//! Executable memory: one anonymous mapping per image, written while
+//! read-write, then each segment flipped to its final protection. No page is
+//! ever writable and executable at once.
+
+use crate::error::{Error, Result};
+use crate::link::{Protection, Segment};
+use memmap2::{MmapOptions, MmapRaw};
+
+/// The host page size.
+pub fn page_size() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if p > 0 {
+        p as u64
+    } else {
+        4096
+    }
+}
+
+/// An anonymous mapping holding one image.
+#[derive(Debug)]
+pub struct Mapping {
+    raw: MmapRaw,
+    /// Offset of the image inside the mapping (non-zero only when the image
+    /// needs more than page alignment).
+    skew: usize,
+    len: usize,
+}
+
+// SAFETY: the mapping is owned exclusively by this value; after `protect`
+// it is never written through `raw` again, and reads of immutable code and
+// data are safe from any thread.
+unsafe impl Send for Mapping {}
+// SAFETY: as above: shared access never writes.
+unsafe impl Sync for Mapping {}
+
+impl Mapping {
+    /// Maps `len` zeroed read-write bytes whose start is aligned to `align`.
+    pub fn new(len: usize, align: u64) -> Result<Mapping> {
+        let page = page_size();
+        let extra = align.saturating_sub(page) as usize;
+        let total = len.max(1) + extra;
+        let mmap = MmapOptions::new()
+            .len(total)
+            .map_anon()
+            .map_err(|source| Error::Os { op: "mmap", source })?;
+        let raw = MmapRaw::from(mmap);
+        let addr = raw.as_ptr() as u64;
+        let skew = (addr.next_multiple_of(align) - addr) as usize;
+        Ok(Mapping { raw, skew, len })
+    }
+
+    /// The image's start address.
+    pub fn base(&self) -> u64 {
+        self.raw.as_ptr() as u64 + self.skew as u64
+    }
+
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The image bytes, for writing before [`Mapping::protect`].
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: the mapping is `skew + len` bytes of read-write memory we
+        // own; `&mut self` guarantees no other reference exists, and
+        // `protect` has not run yet (it consumes the only way to get here
+        // through `Module::load`).
+        unsafe { std::slice::from_raw_parts_mut(self.raw.as_mut_ptr().add(self.skew), self.len) }
+    }
+
+    /// Applies each segment's protection, then makes the instruction cache
+    /// see the new code.
+    pub fn protect(&mut self, segments: &[Segment]) -> Result<()> {
+        for s in segments {
+            let prot = match s.protection {
+                Protection::ReadExecute => libc::PROT_READ | libc::PROT_EXEC,
+                Protection::ReadOnly => libc::PROT_READ,
+                Protection::ReadWrite => libc::PROT_READ | libc::PROT_WRITE,
+            };
+            if s.protection == Protection::ReadWrite {
+                continue; // already read-write
+            }
+            let start = self.base() + s.offset;
+            // SAFETY: [start, start + len) lies within our mapping (segments
+            // come from the layout of an image of `self.len` bytes and are
+            // page-aligned from a page-aligned base).
+            let rc = unsafe { libc::mprotect(start as *mut libc::c_void, s.len as usize, prot) };
+            if rc != 0 {
+                return Err(Error::Os {
+                    op: "mprotect",
+                    source: std::io::Error::last_os_error(),
+                });
+            }
+            if s.protection == Protection::ReadExecute {
+                flush_icache(start, s.len);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Makes freshly written code visible to instruction fetch.
+#[allow(unused_variables)]
+fn flush_icache(start: u64, len: u64) {
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
+    {
+        extern "C" {
+            fn __clear_cache(start: *mut libc::c_char, end: *mut libc::c_char);
+        }
+        // SAFETY: the range is mapped (readable) code of this image;
+        // __clear_cache only performs cache maintenance on it.
+        unsafe {
+            __clear_cache(
+                start as *mut libc::c_char,
+                (start + len) as *mut libc::c_char,
+            )
+        };
+    }
+}

@@ -1,0 +1,332 @@
+//! Loaded modules and the functions in them.
+
+use crate::arch::Arch;
+use crate::call::{FnPtr, Signature, Value};
+use crate::compile::{Compiler, Language};
+use crate::error::{Error, Result};
+use crate::link::{LinkOptions, LinkedSymbol, Prepared, RelocRecord, Segment};
+use crate::memory::{page_size, Mapping};
+use crate::resolve::{Chain, NoSymbols, ProcessSymbols, Resolver};
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// Which loader turns an object into callable code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// Our own linker into one anonymous mapping: no file, no `dlopen`.
+    #[default]
+    InMemory,
+    /// `clang -shared` into a private temp dir, then `dlopen`/`dlsym`: the
+    /// debugging aid and the conformance oracle.
+    #[cfg(feature = "dlopen-fallback")]
+    Dlopen,
+}
+
+/// A resolver that can be shared by a [`Jit`] across threads.
+pub type SharedResolver = Arc<dyn Resolver + Send + Sync>;
+
+/// Settings of a [`Jit`].
+#[derive(Clone)]
+pub struct JitOptions {
+    pub compiler: Compiler,
+    pub backend: Backend,
+    /// Asked first for every undefined symbol.
+    pub resolver: Option<SharedResolver>,
+    /// Then `dlsym(RTLD_DEFAULT, name)` (on by default: libm, compiler-rt,
+    /// `memcpy`).
+    pub process_symbols: bool,
+    /// Keep the relocation log in each module (off by default: it costs an
+    /// allocation or two per relocation).
+    pub record_log: bool,
+}
+
+impl std::fmt::Debug for JitOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JitOptions")
+            .field("compiler", &self.compiler)
+            .field("backend", &self.backend)
+            .field("resolver", &self.resolver.as_ref().map(|_| "<resolver>"))
+            .field("process_symbols", &self.process_symbols)
+            .field("record_log", &self.record_log)
+            .finish()
+    }
+}
+
+impl JitOptions {
+    /// Options for the host architecture with the clang found on this
+    /// machine (see [`crate::compile::find_clang`]).
+    pub fn host() -> Result<JitOptions> {
+        let arch = Arch::host().ok_or_else(|| Error::Unsupported {
+            arch: Arch::X86_64,
+            what: "host architecture",
+            detail: std::env::consts::ARCH.to_string(),
+        })?;
+        Ok(JitOptions {
+            compiler: Compiler::new(arch)?,
+            backend: Backend::default(),
+            resolver: None,
+            process_symbols: true,
+            record_log: false,
+        })
+    }
+}
+
+/// Compiles and loads kernels for the host.
+///
+/// ```
+/// use loader::{Jit, Language};
+/// let jit = Jit::new()?;
+/// let module = jit.load_source("int add(int a, int b) { return a + b; }", Language::C)?;
+/// let add = unsafe { module.typed::<extern "C" fn(i32, i32) -> i32>("add")? };
+/// assert_eq!(add.get()(2, 3), 5);
+/// # Ok::<(), loader::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Jit {
+    options: JitOptions,
+}
+
+impl Jit {
+    /// A JIT for the host with default options.
+    pub fn new() -> Result<Jit> {
+        Ok(Jit {
+            options: JitOptions::host()?,
+        })
+    }
+
+    pub fn with_options(options: JitOptions) -> Jit {
+        Jit { options }
+    }
+
+    pub fn options(&self) -> &JitOptions {
+        &self.options
+    }
+
+    /// Compiles `source` to an object (in memory).
+    pub fn compile(&self, source: &str, language: Language) -> Result<Vec<u8>> {
+        self.options.compiler.compile(source, language)
+    }
+
+    /// Compiles and loads `source`.
+    pub fn load_source(&self, source: &str, language: Language) -> Result<Module> {
+        let object = self.compile(source, language)?;
+        self.load_object(&object)
+    }
+
+    /// Loads a relocatable object produced for the host architecture.
+    pub fn load_object(&self, object: &[u8]) -> Result<Module> {
+        let user: &dyn Resolver = match &self.options.resolver {
+            Some(r) => r.as_ref(),
+            None => &NoSymbols,
+        };
+        let process: &dyn Resolver = if self.options.process_symbols {
+            &ProcessSymbols
+        } else {
+            &NoSymbols
+        };
+        let resolver = Chain(user, process);
+        match self.options.backend {
+            Backend::InMemory => Module::load_in_memory(
+                object,
+                self.options.compiler.arch,
+                &resolver,
+                self.options.record_log,
+            ),
+            #[cfg(feature = "dlopen-fallback")]
+            Backend::Dlopen => {
+                let arch = self.options.compiler.arch;
+                if Arch::host() != Some(arch) {
+                    return Err(Error::ForeignArch {
+                        arch,
+                        host: Arch::host().unwrap_or(Arch::X86_64),
+                    });
+                }
+                let lib = crate::dlopen::DlopenLibrary::load(object, &self.options.compiler, user)?;
+                Ok(Module {
+                    arch: self.options.compiler.arch,
+                    inner: Inner::Dlopen(lib),
+                    symbols: HashMap::new(),
+                    all_symbols: Vec::new(),
+                    log: Vec::new(),
+                    segments: Vec::new(),
+                })
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Inner {
+    Memory(Mapping),
+    #[cfg(feature = "dlopen-fallback")]
+    Dlopen(crate::dlopen::DlopenLibrary),
+}
+
+/// Loaded code. Unmapped (or `dlclose`d) on drop; [`Function`]s borrow it,
+/// so safe code cannot call into freed memory.
+#[derive(Debug)]
+pub struct Module {
+    arch: Arch,
+    inner: Inner,
+    /// Exported symbol name -> address.
+    symbols: HashMap<String, u64>,
+    all_symbols: Vec<LinkedSymbol>,
+    log: Vec<RelocRecord>,
+    segments: Vec<Segment>,
+}
+
+impl Module {
+    /// Links `object` into fresh memory of this process and protects it.
+    pub fn load_in_memory(
+        object: &[u8],
+        arch: Arch,
+        resolver: &dyn Resolver,
+        record_log: bool,
+    ) -> Result<Module> {
+        let host = Arch::host();
+        if host != Some(arch) {
+            return Err(Error::ForeignArch {
+                arch,
+                host: host.unwrap_or(Arch::X86_64),
+            });
+        }
+        let span = tracing::debug_span!("load", %arch, object_bytes = object.len());
+        let _enter = span.enter();
+        let options = LinkOptions {
+            page_size: page_size(),
+            record_log,
+        };
+        let prepared = Prepared::new(object, arch, &options)?;
+        let mut mapping = Mapping::new(prepared.image_size(), prepared.image_align())?;
+        let base = mapping.base();
+        let output = prepared.link_into(base, mapping.bytes_mut(), resolver)?;
+        mapping.protect(&output.segments)?;
+        tracing::debug!(
+            base = format_args!("{base:#x}"),
+            bytes = mapping.len(),
+            "mapped"
+        );
+        let symbols = output
+            .symbols
+            .iter()
+            .filter(|s| s.exported)
+            .map(|s| (s.name.clone(), s.address))
+            .collect();
+        Ok(Module {
+            arch,
+            inner: Inner::Memory(mapping),
+            symbols,
+            all_symbols: output.symbols,
+            log: output.log,
+            segments: output.segments,
+        })
+    }
+
+    pub fn arch(&self) -> Arch {
+        self.arch
+    }
+
+    /// The address of an exported symbol (function or data).
+    pub fn symbol_address(&self, name: &str) -> Result<u64> {
+        match &self.inner {
+            Inner::Memory(_) => self.symbols.get(name).copied(),
+            #[cfg(feature = "dlopen-fallback")]
+            Inner::Dlopen(lib) => lib.symbol(name),
+        }
+        .ok_or_else(|| Error::SymbolNotFound(name.to_string()))
+    }
+
+    /// Every named symbol of the image (empty for the dlopen backend).
+    pub fn symbols(&self) -> &[LinkedSymbol] {
+        &self.all_symbols
+    }
+
+    /// The relocation log, if the JIT was asked to record it.
+    pub fn relocation_log(&self) -> &[RelocRecord] {
+        &self.log
+    }
+
+    /// The image's protection groups as offsets from its base (empty for
+    /// the dlopen backend).
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The image's base address and size (`None` for the dlopen backend).
+    pub fn image_range(&self) -> Option<(u64, usize)> {
+        match &self.inner {
+            Inner::Memory(m) => Some((m.base(), m.len())),
+            #[cfg(feature = "dlopen-fallback")]
+            Inner::Dlopen(_) => None,
+        }
+    }
+
+    /// A function of the module, to call with a run-time signature.
+    pub fn function(&self, name: &str) -> Result<Function<'_>> {
+        Ok(Function {
+            name: name.to_string(),
+            address: self.symbol_address(name)?,
+            _module: PhantomData,
+        })
+    }
+
+    /// A function of the module with a compile-time signature: the fast
+    /// path, one indirect call.
+    ///
+    /// # Safety
+    /// `F` must be the function's real C signature. The pointer returned by
+    /// [`TypedFunction::get`] must not be called after the module is dropped.
+    pub unsafe fn typed<F: FnPtr>(&self, name: &str) -> Result<TypedFunction<'_, F>> {
+        let address = self.symbol_address(name)?;
+        Ok(TypedFunction {
+            // SAFETY: the caller guarantees `F` is the function's type.
+            f: unsafe { F::from_address(address) },
+            _module: PhantomData,
+        })
+    }
+}
+
+/// A function in a [`Module`], called through libffi.
+#[derive(Debug, Clone)]
+pub struct Function<'m> {
+    name: String,
+    address: u64,
+    _module: PhantomData<&'m Module>,
+}
+
+impl Function<'_> {
+    pub fn address(&self) -> u64 {
+        self.address
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Calls the function. Argument types are checked against `signature`.
+    ///
+    /// # Safety
+    /// `signature` must be the function's real C signature, and pointer
+    /// arguments must be valid for what the function does with them.
+    pub unsafe fn call(&self, signature: &Signature, args: &[Value]) -> Result<Value> {
+        let span = tracing::trace_span!("call", function = %self.name);
+        let _enter = span.enter();
+        // SAFETY: forwarded to the caller.
+        unsafe { signature.call(&self.name, self.address, args) }
+    }
+}
+
+/// A typed function pointer into a [`Module`], valid while the borrow is.
+#[derive(Debug, Clone, Copy)]
+pub struct TypedFunction<'m, F> {
+    f: F,
+    _module: PhantomData<&'m Module>,
+}
+
+impl<F: FnPtr> TypedFunction<'_, F> {
+    /// The function pointer. Call it while the module is alive.
+    pub fn get(&self) -> F {
+        self.f
+    }
+}
