@@ -77,7 +77,9 @@ pub enum Error {
 
     /// A relocation that is malformed in itself (offset outside its section,
     /// a missing pair, a misplaced instruction rewrite).
-    #[error("{arch}: relocation {type_name} against `{symbol}` at {section}+{offset:#x}: {problem}")]
+    #[error(
+        "{arch}: relocation {type_name} against `{symbol}` at {section}+{offset:#x}: {problem}"
+    )]
     BadRelocation {
         arch: Arch,
         type_name: String,
@@ -105,7 +107,9 @@ pub enum Error {
     BadSignature { function: String, problem: String },
 
     /// The object's architecture cannot execute on this host.
-    #[error("cannot execute {arch} code on a {host} host (linking for it works; mapping does not)")]
+    #[error(
+        "cannot execute {arch} code on a {host} host (linking for it works; mapping does not)"
+    )]
     ForeignArch { arch: Arch, host: Arch },
 
     /// mmap/mprotect/dlopen and friends.

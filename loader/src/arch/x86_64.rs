@@ -67,25 +67,97 @@ static TABLE: &[RelocKind] = &[
 
 /// Kinds that exist but are refused, with the reason given in the error.
 pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
-    (5, "R_X86_64_COPY", "dynamic-linker relocation in a relocatable object"),
-    (6, "R_X86_64_GLOB_DAT", "dynamic-linker relocation in a relocatable object"),
-    (7, "R_X86_64_JUMP_SLOT", "dynamic-linker relocation in a relocatable object"),
-    (8, "R_X86_64_RELATIVE", "dynamic-linker relocation in a relocatable object"),
-    (16, "R_X86_64_DTPMOD64", "thread-local storage is not supported"),
-    (17, "R_X86_64_DTPOFF64", "thread-local storage is not supported"),
-    (18, "R_X86_64_TPOFF64", "thread-local storage is not supported"),
-    (19, "R_X86_64_TLSGD", "thread-local storage is not supported"),
-    (20, "R_X86_64_TLSLD", "thread-local storage is not supported"),
-    (21, "R_X86_64_DTPOFF32", "thread-local storage is not supported"),
-    (22, "R_X86_64_GOTTPOFF", "thread-local storage is not supported"),
-    (23, "R_X86_64_TPOFF32", "thread-local storage is not supported"),
+    (
+        5,
+        "R_X86_64_COPY",
+        "dynamic-linker relocation in a relocatable object",
+    ),
+    (
+        6,
+        "R_X86_64_GLOB_DAT",
+        "dynamic-linker relocation in a relocatable object",
+    ),
+    (
+        7,
+        "R_X86_64_JUMP_SLOT",
+        "dynamic-linker relocation in a relocatable object",
+    ),
+    (
+        8,
+        "R_X86_64_RELATIVE",
+        "dynamic-linker relocation in a relocatable object",
+    ),
+    (
+        16,
+        "R_X86_64_DTPMOD64",
+        "thread-local storage is not supported",
+    ),
+    (
+        17,
+        "R_X86_64_DTPOFF64",
+        "thread-local storage is not supported",
+    ),
+    (
+        18,
+        "R_X86_64_TPOFF64",
+        "thread-local storage is not supported",
+    ),
+    (
+        19,
+        "R_X86_64_TLSGD",
+        "thread-local storage is not supported",
+    ),
+    (
+        20,
+        "R_X86_64_TLSLD",
+        "thread-local storage is not supported",
+    ),
+    (
+        21,
+        "R_X86_64_DTPOFF32",
+        "thread-local storage is not supported",
+    ),
+    (
+        22,
+        "R_X86_64_GOTTPOFF",
+        "thread-local storage is not supported",
+    ),
+    (
+        23,
+        "R_X86_64_TPOFF32",
+        "thread-local storage is not supported",
+    ),
     (30, "R_X86_64_GOTPLT64", "obsolete large-model kind"),
-    (32, "R_X86_64_SIZE32", "symbol-size relocations are not supported"),
-    (33, "R_X86_64_SIZE64", "symbol-size relocations are not supported"),
-    (34, "R_X86_64_GOTPC32_TLSDESC", "thread-local storage is not supported"),
-    (35, "R_X86_64_TLSDESC_CALL", "thread-local storage is not supported"),
-    (36, "R_X86_64_TLSDESC", "thread-local storage is not supported"),
-    (37, "R_X86_64_IRELATIVE", "dynamic-linker relocation in a relocatable object"),
+    (
+        32,
+        "R_X86_64_SIZE32",
+        "symbol-size relocations are not supported",
+    ),
+    (
+        33,
+        "R_X86_64_SIZE64",
+        "symbol-size relocations are not supported",
+    ),
+    (
+        34,
+        "R_X86_64_GOTPC32_TLSDESC",
+        "thread-local storage is not supported",
+    ),
+    (
+        35,
+        "R_X86_64_TLSDESC_CALL",
+        "thread-local storage is not supported",
+    ),
+    (
+        36,
+        "R_X86_64_TLSDESC",
+        "thread-local storage is not supported",
+    ),
+    (
+        37,
+        "R_X86_64_IRELATIVE",
+        "dynamic-linker relocation in a relocatable object",
+    ),
 ];
 
 impl ArchDef for X86_64 {

@@ -119,16 +119,17 @@ impl Layout {
             max_align = max_align.max(s.align);
             *cursor = align_up(*cursor, s.align);
             section_offsets[idx] = *cursor;
-            *cursor = cursor.checked_add(s.size).filter(|&c| c <= MAX_IMAGE_SIZE).ok_or_else(|| {
-                Error::Unsupported {
+            *cursor = cursor
+                .checked_add(s.size)
+                .filter(|&c| c <= MAX_IMAGE_SIZE)
+                .ok_or_else(|| Error::Unsupported {
                     arch,
                     what: "image size",
                     detail: format!(
                         "section {} of {} bytes takes the image past {MAX_IMAGE_SIZE} bytes",
                         s.name, s.size
                     ),
-                }
-            })?;
+                })?;
             Ok(())
         };
         let mut close = |cursor: &mut u64, start: u64, protection| {
