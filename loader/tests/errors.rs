@@ -1,0 +1,339 @@
+//! Every error kind of the loader, produced on purpose; the messages' key
+//! parts are pinned because users and the harness read them.
+
+use loader::link::{link, LinkOptions};
+use loader::resolve::NoSymbols;
+use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Signature, Type, Value};
+use object::write::{Object as WObject, Relocation, StandardSection, Symbol, SymbolSection};
+use object::{
+    Architecture, BinaryFormat, Endianness, RelocationEncoding, RelocationFlags, RelocationKind,
+    SectionFlags, SectionKind, SymbolFlags, SymbolKind, SymbolScope,
+};
+use std::collections::HashMap;
+
+fn host_jit() -> Jit {
+    Jit::with_options(JitOptions::host().unwrap())
+}
+
+/// A minimal x86_64 object: `.text` of `code`, one relocation of raw type
+/// `r_type` at offset 1 against an undefined symbol `target`.
+fn object_with_reloc(r_type: u32, target: &str, addend: i64) -> Vec<u8> {
+    let mut o = WObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+    let text = o.section_id(StandardSection::Text);
+    o.append_section_data(text, &[0x90; 16], 16);
+    o.add_symbol(Symbol {
+        name: b"f".to_vec(),
+        value: 0,
+        size: 16,
+        kind: SymbolKind::Text,
+        scope: SymbolScope::Linkage,
+        weak: false,
+        section: SymbolSection::Section(text),
+        flags: SymbolFlags::None,
+    });
+    let sym = o.add_symbol(Symbol {
+        name: target.as_bytes().to_vec(),
+        value: 0,
+        size: 0,
+        kind: SymbolKind::Unknown,
+        scope: SymbolScope::Unknown,
+        weak: false,
+        section: SymbolSection::Undefined,
+        flags: SymbolFlags::None,
+    });
+    o.add_relocation(
+        text,
+        Relocation {
+            offset: 1,
+            symbol: sym,
+            addend,
+            flags: RelocationFlags::Elf { r_type },
+        },
+    )
+    .unwrap();
+    o.write().unwrap()
+}
+
+#[test]
+fn missing_clang_is_named() {
+    let mut o = JitOptions::host().unwrap();
+    o.compiler.clang = "/nonexistent/clang-99".into();
+    let e = Jit::with_options(o)
+        .load_source("int f(void){return 1;}", Language::C)
+        .unwrap_err();
+    assert!(matches!(e, Error::ClangSpawn { .. }), "{e:?}");
+    assert!(e.to_string().contains("/nonexistent/clang-99"), "{e}");
+}
+
+#[test]
+fn find_clang_reports_when_nothing_is_found() {
+    // Run the lookup in a child environment with an empty PATH.
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .args(["--exact", "find_clang_child", "--nocapture"])
+        .env("PATH", "/nonexistent")
+        .env_remove(loader::CLANG_ENV)
+        .env("LOADER_TEST_CHILD", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("clang not found"), "{text}");
+    assert!(text.contains("LOADER_CLANG"), "{text}");
+}
+
+#[test]
+fn find_clang_child() {
+    if std::env::var_os("LOADER_TEST_CHILD").is_none() {
+        return;
+    }
+    let e = loader::compile::find_clang(None).unwrap_err();
+    println!("{e}");
+}
+
+#[test]
+fn clang_diagnostics_are_returned() {
+    let e = host_jit()
+        .load_source("int f(void) { return undeclared; }", Language::C)
+        .unwrap_err();
+    let Error::ClangFailed { stderr, status, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert!(stderr.contains("undeclared"), "{stderr}");
+    assert!(status.contains("exit status 1"), "{status}");
+}
+
+#[test]
+fn invalid_ir_is_a_clang_error() {
+    let e = host_jit()
+        .load_source("define i32 @f( {", Language::Ir)
+        .unwrap_err();
+    assert!(matches!(e, Error::ClangFailed { .. }), "{e:?}");
+}
+
+#[test]
+fn malformed_elf() {
+    for bytes in [&b""[..], b"\x7fELF", b"not an object at all, just text"] {
+        let e = link(
+            bytes,
+            Arch::X86_64,
+            0x1000_0000,
+            &NoSymbols,
+            &LinkOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
+    }
+    // Truncate a real object at many points: an error each time, never a panic.
+    let obj = Compiler::new(Arch::X86_64)
+        .unwrap()
+        .compile(
+            "static int t[4] = {1,2,3,4}; int f(int i) { return t[i & 3]; }",
+            Language::C,
+        )
+        .unwrap();
+    for cut in (0..obj.len()).step_by(7) {
+        let r = link(
+            &obj[..cut],
+            Arch::X86_64,
+            0x1000_0000,
+            &NoSymbols,
+            &LinkOptions::default(),
+        );
+        assert!(r.is_err(), "truncated at {cut} still linked");
+    }
+}
+
+#[test]
+fn wrong_machine_names_both() {
+    let mut c = Compiler::new(Arch::Aarch64).unwrap();
+    c.cpu = loader::Cpu::Baseline;
+    let obj = c.compile("int f(void){return 3;}", Language::C).unwrap();
+    let e = link(
+        &obj,
+        Arch::X86_64,
+        0x1000_0000,
+        &NoSymbols,
+        &LinkOptions::default(),
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, Error::WrongMachine { found: 183, .. }), "{e:?}");
+    assert!(msg.contains("aarch64") && msg.contains("x86_64"), "{msg}");
+}
+
+#[test]
+fn foreign_arch_cannot_be_mapped() {
+    let mut o = JitOptions::host().unwrap();
+    o.compiler.arch = Arch::Riscv64;
+    o.compiler.cpu = loader::Cpu::Baseline;
+    let e = Jit::with_options(o)
+        .load_source("int f(void){return 3;}", Language::C)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::ForeignArch {
+                arch: Arch::Riscv64,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn unknown_relocation_names_type_symbol_and_offset() {
+    let obj = object_with_reloc(200, "ext", 0);
+    let map: HashMap<&str, u64> = [("ext", 0x1234)].into();
+    let e = link(
+        &obj,
+        Arch::X86_64,
+        0x1000_0000,
+        &map,
+        &LinkOptions::default(),
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        matches!(e, Error::UnsupportedRelocation { r_type: 200, .. }),
+        "{e:?}"
+    );
+    for part in ["x86_64", "200", "ext", ".text", "0x1"] {
+        assert!(msg.contains(part), "`{part}` missing from: {msg}");
+    }
+}
+
+#[test]
+fn refused_relocation_says_why() {
+    // R_X86_64_TLSGD
+    let obj = object_with_reloc(19, "tls_var", -4);
+    let map: HashMap<&str, u64> = [("tls_var", 0x1234)].into();
+    let e = link(
+        &obj,
+        Arch::X86_64,
+        0x1000_0000,
+        &map,
+        &LinkOptions::default(),
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("R_X86_64_TLSGD") && msg.contains("thread-local"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn overflow_is_an_error_with_value_and_range() {
+    // R_X86_64_32 to an address above 4 GiB.
+    let obj = object_with_reloc(10, "high", 0);
+    let map: HashMap<&str, u64> = [("high", 0x1_0000_0000)].into();
+    let e = link(
+        &obj,
+        Arch::X86_64,
+        0x1000_0000,
+        &map,
+        &LinkOptions::default(),
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, Error::RelocationOverflow { .. }), "{e:?}");
+    for part in [
+        "R_X86_64_32",
+        "high",
+        ".text+0x1",
+        "0x100000000",
+        "unsigned 32",
+    ] {
+        assert!(msg.contains(part), "`{part}` missing from: {msg}");
+    }
+    // Just inside the range links.
+    let map: HashMap<&str, u64> = [("high", 0xffff_ffff)].into();
+    let img = link(
+        &obj,
+        Arch::X86_64,
+        0x1000_0000,
+        &map,
+        &LinkOptions::default(),
+    )
+    .unwrap();
+    let text = img.symbol("f").unwrap();
+    assert_eq!(img.bytes_at(text + 1, 4).unwrap(), &[0xff; 4]);
+}
+
+#[test]
+fn undefined_symbol_is_named() {
+    let e = host_jit()
+        .load_source(
+            "extern int nowhere_to_be_found(int); int f(int x) { return nowhere_to_be_found(x); }",
+            Language::C,
+        )
+        .unwrap_err();
+    assert!(matches!(e, Error::UndefinedSymbol { .. }), "{e:?}");
+    assert!(e.to_string().contains("nowhere_to_be_found"), "{e}");
+}
+
+#[test]
+fn missing_function_and_bad_signature() {
+    let m = host_jit()
+        .load_source("int f(int x){return x;}", Language::C)
+        .unwrap();
+    let e = m.function("g").unwrap_err();
+    assert!(
+        matches!(e, Error::SymbolNotFound(ref n) if n == "g"),
+        "{e:?}"
+    );
+    let sig = Signature::new(&[Type::I32], Type::I32).unwrap();
+    let f = m.function("f").unwrap();
+    // SAFETY: the checks reject the call before anything runs.
+    let e = unsafe { f.call(&sig, &[Value::F64(1.0)]) }.unwrap_err();
+    assert!(e.to_string().contains("argument 0 is double"), "{e}");
+    // SAFETY: as above.
+    let e = unsafe { f.call(&sig, &[]) }.unwrap_err();
+    assert!(e.to_string().contains("0 arguments given"), "{e}");
+    let e = Signature::new(&[Type::Void], Type::I32).unwrap_err();
+    assert!(matches!(e, Error::BadSignature { .. }), "{e:?}");
+}
+
+#[test]
+fn thread_locals_and_constructors_are_refused() {
+    let c = Compiler::new(Arch::X86_64).unwrap();
+    let obj = c
+        .compile(
+            "static _Thread_local int t; int f(void){ return ++t; }",
+            Language::C,
+        )
+        .unwrap();
+    let e = link(
+        &obj,
+        Arch::X86_64,
+        0x1000_0000,
+        &NoSymbols,
+        &LinkOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("thread-local"), "{e}");
+    // clang drops constructors for *-none-elf targets, so build the
+    // section by hand.
+    let mut o = WObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+    let init = o.add_section(
+        Vec::new(),
+        b".init_array".to_vec(),
+        SectionKind::Elf(object::elf::SHT_INIT_ARRAY),
+    );
+    o.section_mut(init).flags = SectionFlags::Elf {
+        sh_flags: u64::from(object::elf::SHF_ALLOC | object::elf::SHF_WRITE),
+    };
+    o.append_section_data(init, &[0; 8], 8);
+    let obj = o.write().unwrap();
+    let e = link(
+        &obj,
+        Arch::X86_64,
+        0x1000_0000,
+        &NoSymbols,
+        &LinkOptions::default(),
+    )
+    .err()
+    .expect("an object with a constructor must be refused");
+    assert!(e.to_string().contains("constructors"), "{e}");
+}

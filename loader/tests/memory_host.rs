@@ -1,0 +1,123 @@
+//! Promises about the memory of loaded modules: W^X, no files on the JIT
+//! path, unmapping on drop.
+
+use loader::{Jit, JitOptions, Language};
+
+const SRC: &str = r#"
+static int counter;
+static const double k[3] = {1.5, 2.5, 3.5};
+int bump(void) { return ++counter; }
+double pick(int i) { return k[i % 3]; }
+"#;
+
+/// (start, end, perms) of every mapping of this process.
+fn maps() -> Vec<(u64, u64, String)> {
+    std::fs::read_to_string("/proc/self/maps")
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut it = l.split_whitespace();
+            let range = it.next().unwrap();
+            let perms = it.next().unwrap().to_string();
+            let (a, b) = range.split_once('-').unwrap();
+            (
+                u64::from_str_radix(a, 16).unwrap(),
+                u64::from_str_radix(b, 16).unwrap(),
+                perms,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn no_mapping_of_the_image_is_writable_and_executable() {
+    let jit = Jit::with_options(JitOptions::host().unwrap());
+    let m = jit.load_source(SRC, Language::C).unwrap();
+    let (base, len) = m.image_range().unwrap();
+    let end = base + len as u64;
+    let ours: Vec<_> = maps()
+        .into_iter()
+        .filter(|(s, e, _)| *s < end && *e > base)
+        .collect();
+    assert!(!ours.is_empty(), "image not found in /proc/self/maps");
+    for (s, e, p) in &ours {
+        assert!(
+            !(p.contains('w') && p.contains('x')),
+            "{s:#x}-{e:#x} is {p}: writable and executable"
+        );
+    }
+    assert!(
+        ours.iter().any(|(_, _, p)| p.starts_with("r-x")),
+        "no code mapping: {ours:?}"
+    );
+    assert!(
+        ours.iter().any(|(_, _, p)| p.starts_with("rw-")),
+        "no data mapping: {ours:?}"
+    );
+    // And the code really runs, with its data writable.
+    // SAFETY: bump's C signature.
+    let bump = unsafe { m.typed::<extern "C" fn() -> i32>("bump") }.unwrap();
+    assert_eq!((bump.get()(), bump.get()()), (1, 2));
+    // Nowhere in the whole process, for that matter, after a load.
+    for (s, e, p) in maps() {
+        assert!(
+            !(p.contains('w') && p.contains('x')),
+            "{s:#x}-{e:#x} is {p}"
+        );
+    }
+}
+
+#[test]
+fn the_jit_path_writes_no_files() {
+    // Compile in a child process whose TMPDIR does not exist: any temp file
+    // would fail there.
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .args(["--exact", "load_with_tmpdir_missing", "--nocapture"])
+        .env("TMPDIR", "/nonexistent/tmp/dir")
+        .env("LOADER_TEST_CHILD", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("loaded: 2.5"), "{text}");
+}
+
+#[test]
+fn load_with_tmpdir_missing() {
+    if std::env::var_os("LOADER_TEST_CHILD").is_none() {
+        return;
+    }
+    assert!(!std::path::Path::new("/nonexistent/tmp/dir").exists());
+    let jit = Jit::with_options(JitOptions::host().unwrap());
+    let m = jit.load_source(SRC, Language::C).unwrap();
+    // SAFETY: pick's C signature.
+    let pick = unsafe { m.typed::<extern "C" fn(i32) -> f64>("pick") }.unwrap();
+    println!("loaded: {}", pick.get()(4));
+}
+
+#[test]
+fn drop_unmaps_the_image() {
+    let jit = Jit::with_options(JitOptions::host().unwrap());
+    let m = jit.load_source(SRC, Language::C).unwrap();
+    let (base, len) = m.image_range().unwrap();
+    let mapped = |maps: &[(u64, u64, String)]| {
+        maps.iter()
+            .any(|(s, e, _)| *s < base + len as u64 && *e > base)
+    };
+    assert!(mapped(&maps()));
+    drop(m);
+    assert!(!mapped(&maps()), "image still mapped after drop");
+}
+
+#[test]
+fn modules_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<loader::Module>();
+    check::<loader::Jit>();
+    check::<loader::Signature>();
+}
