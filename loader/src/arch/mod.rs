@@ -150,6 +150,14 @@ pub enum Formula {
     /// bias 0; LoongArch `PCALA_HI20` with bias 0x800, correcting for the
     /// sign extension of the low part).
     PageDelta { bias: i64 },
+    /// LoongArch `*64_PC_LO20`/`*64_PC_HI12`: the 64-bit page delta of a
+    /// `pcalau12i; addi.d; lu32i.d; lu52i.d` sequence whose `pcalau12i` is
+    /// at `P + from` (-8 or -12), nudged for the sign extensions of the
+    /// lower parts: `r = page(T + A) - page(P + from)`, plus
+    /// `0x1000 - 2^32` if bit 11 of `T + A` is set, plus `2^32` if then
+    /// bit 31 of `r` is set (the psABI algorithm; lld's
+    /// `getLoongArchPageDelta`). The fields take bits 32-51 and 52-63.
+    PageDelta64 { from: i64 },
     /// `T + A - GOT base`
     GotRelative,
     /// `T + A - TOC base` (ppc64 `TOC16*`).

@@ -590,6 +590,16 @@ fn compute(formula: Formula, t: u64, addend: i64, place: u64, ctx: &Ctx<'_, '_>)
         Formula::Absolute | Formula::Paired => ta,
         Formula::PcRelative => ta.wrapping_sub(place),
         Formula::PageDelta { bias } => page(ta.wrapping_add(bias as u64)).wrapping_sub(page(place)),
+        Formula::PageDelta64 { from } => {
+            let mut r = page(ta).wrapping_sub(page(place.wrapping_add(from as u64)));
+            if ta & 0x800 != 0 {
+                r = r.wrapping_add(0x1000).wrapping_sub(1 << 32);
+            }
+            if r & 0x8000_0000 != 0 {
+                r = r.wrapping_add(1 << 32);
+            }
+            r
+        }
         Formula::GotRelative => ta.wrapping_sub(ctx.got_base()),
         Formula::TocRelative => {
             let toc = ctx
