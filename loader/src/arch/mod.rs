@@ -274,6 +274,9 @@ pub(crate) struct Place<'a> {
     pub image: &'a mut [u8],
     /// Offset of the patched field in `image`.
     pub offset: usize,
+    /// The relocation type applied there (ppc64: `REL24_NOTOC` calls need
+    /// no TOC restore, `REL24` calls do).
+    pub r_type: u32,
 }
 
 /// An architecture: its relocation table and the special cases data cannot

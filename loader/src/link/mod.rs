@@ -546,7 +546,11 @@ impl<'p, 'a> Ctx<'p, 'a> {
             .map_err(|e| self.encode_error(index, kind.name, e))?;
         if via_stub {
             p.def
-                .after_stub_branch(Place { image, offset: at })
+                .after_stub_branch(Place {
+                    image,
+                    offset: at,
+                    r_type: r.r_type,
+                })
                 .map_err(|problem| self.bad(index, problem))?;
         }
         Ok(p.record_log.then(|| {
