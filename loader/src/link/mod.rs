@@ -70,10 +70,24 @@ impl std::fmt::Debug for dyn ArchDef {
     }
 }
 
+/// Where a section of the object was placed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedSection {
+    pub name: String,
+    pub address: u64,
+    pub size: u64,
+    pub class: SectionClass,
+}
+
 /// What [`Prepared::link_into`] produces besides the image bytes.
 #[derive(Clone, Debug)]
 pub struct LinkOutput {
     pub symbols: Vec<LinkedSymbol>,
+    pub sections: Vec<LinkedSection>,
+    /// Each GOT slot: the symbol it holds and the slot's address.
+    pub got: Vec<(String, u64)>,
+    /// Each stub: the symbol it jumps to and the stub's address.
+    pub stubs: Vec<(String, u64)>,
     pub log: Vec<RelocRecord>,
     pub segments: Vec<Segment>,
     /// GOT base address (`_GLOBAL_OFFSET_TABLE_`).
@@ -254,8 +268,31 @@ impl<'a> Prepared<'a> {
                 exported: s.is_exported(),
             })
             .collect();
+        let name = |sym: usize| self.obj.symbols[sym].name.to_string();
         Ok(LinkOutput {
             symbols,
+            sections: self
+                .obj
+                .sections
+                .iter()
+                .zip(&l.section_offsets)
+                .map(|(s, &off)| LinkedSection {
+                    name: s.name.to_string(),
+                    address: base + off,
+                    size: s.size,
+                    class: s.class,
+                })
+                .collect(),
+            got: l
+                .got_symbols
+                .iter()
+                .map(|&sym| (name(sym), ctx.got_slot(sym)))
+                .collect(),
+            stubs: l
+                .stub_symbols
+                .iter()
+                .filter_map(|&sym| Some((name(sym), ctx.stub(sym)?)))
+                .collect(),
             log,
             segments: l.segments.to_vec(),
             got_base: base + l.got_offset,
