@@ -10,6 +10,10 @@ use object::{Endian as _, Endianness, ReadRef as _};
 
 type Header = elf::FileHeader64<Endianness>;
 
+/// The largest section alignment accepted (1 MiB: page-aligned data of the
+/// largest page size any supported system uses, with room to spare).
+pub const MAX_SECTION_ALIGN: u64 = 1 << 20;
+
 /// What the loader does with a section's memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SectionClass {
@@ -165,9 +169,9 @@ impl<'a> Object<'a> {
                 continue;
             }
             let align = sh.sh_addralign(endian).max(1);
-            if !align.is_power_of_two() {
+            if !align.is_power_of_two() || align > MAX_SECTION_ALIGN {
                 return Err(Error::MalformedElf(format!(
-                    "section {name}: alignment {align} is not a power of two"
+                    "section {name}: alignment {align} is not a power of two up to {MAX_SECTION_ALIGN}"
                 )));
             }
             let data = if sh_type == elf::SHT_NOBITS {

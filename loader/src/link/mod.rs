@@ -148,7 +148,7 @@ impl<'a> Prepared<'a> {
         let mut pair_highs = HashMap::new();
         for (i, r) in obj.relocs.iter().enumerate() {
             if def.kind(r.r_type).is_some_and(|k| k.is_pair_high) {
-                pair_highs.insert(layout.section_offsets[r.section] + r.offset, i);
+                pair_highs.insert(layout.section_offsets[r.section].wrapping_add(r.offset), i);
             }
         }
         Ok(Prepared {
@@ -211,6 +211,16 @@ impl<'a> Prepared<'a> {
                 arch,
                 what: "image buffer",
                 detail: format!("{} bytes given, {} needed", image.len(), self.image_size()),
+            });
+        }
+        if base.checked_add(self.layout.size).is_none() {
+            return Err(Error::Unsupported {
+                arch,
+                what: "base address",
+                detail: format!(
+                    "{base:#x} + {:#x} bytes overflows the address space",
+                    self.layout.size
+                ),
             });
         }
         if base % self.layout.align != 0 {
@@ -324,7 +334,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             addresses[i] = match s.def {
                 SymbolDef::Absolute(v) => v,
                 SymbolDef::Section { section, value } => match obj.loaded[section] {
-                    Some(pos) => base + l.section_offsets[pos] + value,
+                    Some(pos) => (base + l.section_offsets[pos]).wrapping_add(value),
                     None => 0, // in a section we do not load: only an error if used
                 },
                 SymbolDef::Undefined if i == 0 || !used[i] => 0,
@@ -431,7 +441,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         else {
             return Ok((0, TargetDesc::None, false));
         };
-        let place = self.base + p.layout.section_offsets[r.section] + r.offset;
+        let place = (self.base + p.layout.section_offsets[r.section]).wrapping_add(r.offset);
         let sym = &obj.symbols[r.symbol];
         let s = self.symbol_address(r.symbol);
         let defined_here = obj.symbol_section(sym).is_some();
@@ -448,7 +458,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             Target::GotBase => (self.got_base(), TargetDesc::GotBase),
             Target::Branch => {
                 let direct = if defined_here {
-                    s + p.def.local_entry_offset(sym.other)
+                    s.wrapping_add(p.def.local_entry_offset(sym.other))
                 } else {
                     s
                 };
@@ -530,7 +540,6 @@ impl<'p, 'a> Ctx<'p, 'a> {
             });
         };
         let section_size = p.obj.sections[r.section].size;
-        let at = p.layout.section_offsets[r.section] + r.offset;
         let (encoding, accumulate): (&Encoding, Accumulate) = match kind.action {
             Action::Patch {
                 encoding,
@@ -557,7 +566,8 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 ),
             ));
         }
-        let at = at as usize;
+        // In bounds of the section (checked above), so of the image.
+        let at = (p.layout.section_offsets[r.section] + r.offset) as usize;
         let (mut value, desc, via_stub) = self.value(index, 0)?;
         match accumulate {
             Accumulate::Store => {}
@@ -615,7 +625,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             symbol: obj.symbols[r.symbol].name.to_string(),
             addend: r.addend,
             target,
-            place: self.base + self.p.layout.section_offsets[r.section] + r.offset,
+            place: (self.base + self.p.layout.section_offsets[r.section]).wrapping_add(r.offset),
             value,
             before: before.to_vec(),
             after: after.to_vec(),
