@@ -6,8 +6,8 @@ use loader::resolve::NoSymbols;
 use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Signature, Type, Value};
 use object::write::{Object as WObject, Relocation, StandardSection, Symbol, SymbolSection};
 use object::{
-    Architecture, BinaryFormat, Endianness, RelocationEncoding, RelocationFlags, RelocationKind,
-    SectionFlags, SectionKind, SymbolFlags, SymbolKind, SymbolScope,
+    Architecture, BinaryFormat, Endianness, RelocationFlags, SectionFlags, SectionKind,
+    SymbolFlags, SymbolKind, SymbolScope,
 };
 use std::collections::HashMap;
 
@@ -333,7 +333,6 @@ fn thread_locals_and_constructors_are_refused() {
         &NoSymbols,
         &LinkOptions::default(),
     )
-    .err()
-    .expect("an object with a constructor must be refused");
+    .expect_err("an object with a constructor must be refused");
     assert!(e.to_string().contains("constructors"), "{e}");
 }

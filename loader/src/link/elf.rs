@@ -28,8 +28,6 @@ pub enum SectionClass {
 /// One `SHF_ALLOC` section of the object.
 #[derive(Clone, Debug)]
 pub struct Section<'a> {
-    /// Index in the ELF section table.
-    pub index: usize,
     pub name: &'a str,
     pub class: SectionClass,
     /// The file bytes; `None` for `SHT_NOBITS` (zero-filled).
@@ -191,7 +189,6 @@ impl<'a> Object<'a> {
             };
             loaded[index] = Some(sections.len());
             sections.push(Section {
-                index,
                 name,
                 class,
                 data,

@@ -95,12 +95,24 @@ pub struct LinkOutput {
 }
 
 /// A relocated image in an ordinary buffer (see [`link`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct LinkedImage {
     pub arch: Arch,
     pub base: u64,
     pub bytes: Vec<u8>,
     pub output: LinkOutput,
+}
+
+impl std::fmt::Debug for LinkedImage {
+    /// Everything but the bytes, which would drown the rest.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkedImage")
+            .field("arch", &self.arch)
+            .field("base", &format_args!("{:#x}", self.base))
+            .field("bytes", &format_args!("[{} bytes]", self.bytes.len()))
+            .field("output", &self.output)
+            .finish()
+    }
 }
 
 impl LinkedImage {
