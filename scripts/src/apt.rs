@@ -30,11 +30,6 @@ pub struct Apt {
 }
 
 impl Apt {
-    /// Forget the last update (call after adding a source).
-    pub fn sources_changed(&mut self) {
-        self.updated = false;
-    }
-
     pub fn update(&mut self, sh: &Shell) -> Result {
         if !self.updated {
             cmd!(sh, "apt-get update -q").run()?;
@@ -130,9 +125,10 @@ fn from_one_line(text: &str, suite: &str) -> Option<Source> {
     })
 }
 
-/// Ensure `/etc/apt/sources.list.d/<file>` holds a deb822 stanza for
-/// `types`/`suite` on `src`'s URI. Returns whether the file changed.
-pub fn ensure_source(file: &str, types: &str, suite: &str, src: &Source) -> Result<bool> {
+const SOURCES_D: &str = "/etc/apt/sources.list.d";
+
+/// The deb822 stanza for `types`/`suite` on `src`'s URI.
+fn source_text(types: &str, suite: &str, src: &Source) -> String {
     let mut text = format!(
         "# Written by `cargo xtask setup` (scripts/src/apt.rs).\n\
          Types: {types}\nURIs: {}\nSuites: {suite}\nComponents: main\n",
@@ -141,13 +137,22 @@ pub fn ensure_source(file: &str, types: &str, suite: &str, src: &Source) -> Resu
     if let Some(k) = &src.signed_by {
         text.push_str(&format!("Signed-By: {k}\n"));
     }
-    let path = Path::new("/etc/apt/sources.list.d").join(file);
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
-        return Ok(false);
-    }
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    text
+}
+
+/// Whether `/etc/apt/sources.list.d/<file>` already holds that stanza.
+pub fn source_is_current(file: &str, types: &str, suite: &str, src: &Source) -> bool {
+    std::fs::read_to_string(Path::new(SOURCES_D).join(file))
+        .is_ok_and(|old| old == source_text(types, suite, src))
+}
+
+/// Write `/etc/apt/sources.list.d/<file>` (the next `apt-get update` reads it).
+pub fn write_source(file: &str, types: &str, suite: &str, src: &Source) -> Result {
+    let path = Path::new(SOURCES_D).join(file);
+    std::fs::write(&path, source_text(types, suite, src))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     println!("  wrote {}", path.display());
-    Ok(true)
+    Ok(())
 }
 
 #[cfg(test)]

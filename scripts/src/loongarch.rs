@@ -21,7 +21,8 @@ pub const ZIG_VERSION: &str = "0.15.2";
 const MUSL_MIN: (u32, u32, u32) = (1, 2, 5);
 const MUSL_CC: &str = "clang-19 --target=loongarch64-linux-musl -march=la464";
 /// Bump when the sysroot recipe changes: a sysroot with another stamp is rebuilt.
-const RECIPE: &str = "xtask musl sysroot v1: clang-19 -march=la464, zig compiler-rt";
+const RECIPE: &str =
+    "xtask musl sysroot v2: clang-19 -march=la464, zig compiler-rt (-fPIC, libc names local)";
 const STAMP: &str = ".xtask-stamp";
 
 fn target_dir() -> PathBuf {
@@ -149,41 +150,87 @@ fn nightly(sh: &Shell, la: &Arch) -> Result {
 /// zig's compiler-rt for loongarch64 (musl's LIBCC: without it libc.so keeps
 /// `__addtf3`-style undefined symbols). `-fcompiler-rt` bundles it into the
 /// static library built from an empty root file.
+///
+/// zig's compiler-rt also defines libc/libm functions (memcpy, sin, trunc,
+/// __stack_chk_fail, ...) as weak *hidden* symbols. Linked into libc.so
+/// as is, they would make musl's own definitions hidden too (the linker keeps
+/// the most constraining visibility) and libc.so would not export memcpy or
+/// sin. So every such symbol is made local to the archive (llvm-objcopy):
+/// only the `__`-prefixed helpers stay global.
 fn compiler_rt_archive(sh: &Shell) -> Result {
+    // -fPIC: the archive is linked into musl's libc.so.
+    const FLAGS: [&str; 8] = [
+        "build-lib",
+        "-target",
+        "loongarch64-linux-musl",
+        "-mcpu=la464",
+        "-O",
+        "ReleaseFast",
+        "-fPIC",
+        "-fcompiler-rt",
+    ];
     let out = compiler_rt();
-    let todo = (!out.is_file()).then(|| format!("{} (zig build-lib)", rel(&out)));
+    let stamp = out.with_extension("stamp");
+    let recipe = format!("zig {ZIG_VERSION} {}; libc names local", FLAGS.join(" "));
+    let current = out.is_file() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == recipe);
+    let todo = (!current).then(|| format!("{} (zig build-lib)", rel(&out)));
     piece("loongarch64 compiler-rt", todo, || {
         let dir = out.parent().expect("has a parent");
         sh.create_dir(dir)?;
         let src = dir.join("empty.zig");
         sh.write_file(&src, "// root file for `zig build-lib -fcompiler-rt`\n")?;
-        let tmp = dir.join("libcompiler_rt.a.tmp");
-        let (src, emit) = (
-            src.display().to_string(),
-            format!("-femit-bin={}", tmp.display()),
-        );
-        let args = [
-            "build-lib",
-            "-target",
-            "loongarch64-linux-musl",
-            "-mcpu=la464",
-            "-O",
-            "ReleaseFast",
-            "-fcompiler-rt",
-            &src,
-            &emit,
-        ];
+        let raw = compiler_rt_raw();
+        let src = src.display().to_string();
+        let emit = format!("-femit-bin={}", raw.display());
+        let mut args = FLAGS.to_vec();
+        args.extend([src.as_str(), emit.as_str()]);
         let _dir = sh.push_dir(dir);
         zig(sh, &args).run()?;
-        let syms = cmd!(sh, "llvm-nm-19 {tmp}").quiet().read()?;
+        let globals = defined_globals(sh, &raw)?;
         for want in ["__addtf3", "__divti3", "__multi3"] {
-            if !syms.lines().any(|l| l.ends_with(&format!(" {want}"))) {
+            if !globals.iter().any(|g| g == want) {
                 bail!("zig compiler-rt archive lacks {want}");
             }
         }
+        let local: Vec<&str> = globals
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !n.starts_with("__") || n.starts_with("__stack_chk"))
+            .collect();
+        let list = dir.join("localize.txt");
+        sh.write_file(&list, local.join("\n") + "\n")?;
+        let tmp = out.with_extension("a.tmp");
+        let localize = format!("--localize-symbols={}", list.display());
+        cmd!(sh, "llvm-objcopy-19 {localize} {raw} {tmp}").run()?;
+        println!("  made {} libc/libm symbols local", local.len());
         std::fs::rename(&tmp, &out)?;
+        sh.write_file(&stamp, &recipe)?;
         Ok(())
     })
+}
+
+/// zig's archive before `llvm-objcopy --localize-symbols`.
+fn compiler_rt_raw() -> PathBuf {
+    compiler_rt().with_file_name("libcompiler_rt.raw.a")
+}
+
+/// Names of the global symbols an object, archive or library defines.
+fn defined_globals(sh: &Shell, file: &Path) -> Result<Vec<String>> {
+    let nm = cmd!(
+        sh,
+        "llvm-nm-19 --defined-only --extern-only --format=just-symbols {file}"
+    )
+    .quiet()
+    .read()?;
+    let mut names: Vec<String> = nm
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.ends_with(':'))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 /// Download musl's source from Debian trixie (bookworm's 1.2.3 has no
@@ -197,10 +244,7 @@ fn musl_source(sh: &Shell, apt: &mut Apt) -> Result<PathBuf> {
         )
     });
     piece("musl >= 1.2.5 source", todo, || {
-        let src = apt::configured_source("bookworm")?;
-        if apt::ensure_source("xtask-trixie-src.sources", "deb-src", "trixie", &src)? {
-            apt.sources_changed();
-        }
+        // The trixie deb-src entry was written by `setup::apt_sources`.
         apt.update(sh)?;
         sh.create_dir(&dir)?;
         let _d = sh.push_dir(&dir);
@@ -228,8 +272,8 @@ fn find_orig(dir: &Path) -> Option<PathBuf> {
 /// `musl_1.2.5.orig.tar.gz` -> (1, 2, 5).
 fn musl_version(p: &Path) -> Option<(u32, u32, u32)> {
     let name = p.file_name()?.to_str()?;
-    let v = name.strip_prefix("musl_")?.split(".orig.tar.").next()?;
-    if !name.contains(".orig.tar.") {
+    let (v, compression) = name.strip_prefix("musl_")?.split_once(".orig.tar.")?;
+    if !matches!(compression, "gz" | "xz" | "bz2") {
         return None;
     }
     let mut it = v.split('.').map(|n| n.parse::<u32>().ok());
@@ -253,8 +297,10 @@ fn sysroot(sh: &Shell, la: &Arch, tarball: PathBuf) -> Result {
 
 fn build_musl(sh: &Shell, tarball: &Path, version: &str, root: &Path) -> Result {
     let build = musl_dir().join("build");
-    if build.exists() {
-        sh.remove_path(&build)?;
+    for old in [&build, &musl_dir().join("build.log")] {
+        if old.exists() {
+            sh.remove_path(old)?;
+        }
     }
     sh.create_dir(&build)?;
     cmd!(sh, "tar -xf {tarball} -C {build} --strip-components=1").run()?;
@@ -265,7 +311,8 @@ fn build_musl(sh: &Shell, tarball: &Path, version: &str, root: &Path) -> Result 
     let _d = sh.push_dir(&build);
     let prefix = format!("--prefix={}", staging.display());
     let syslibdir = format!("--syslibdir={}", staging.join("lib").display());
-    cmd!(
+    let log = musl_dir().join("build.log");
+    let configure = cmd!(
         sh,
         "./configure --target=loongarch64-linux-musl --disable-wrapper {prefix} {syslibdir}"
     )
@@ -273,10 +320,10 @@ fn build_musl(sh: &Shell, tarball: &Path, version: &str, root: &Path) -> Result 
     .env("LDFLAGS", "-fuse-ld=lld")
     .env("AR", "llvm-ar-19")
     .env("RANLIB", "llvm-ranlib-19")
-    .env("LIBCC", compiler_rt())
-    .run()?;
-    cmd!(sh, "make -j2").run()?;
-    cmd!(sh, "make install").quiet().run()?;
+    .env("LIBCC", compiler_rt());
+    logged(configure, &log)?;
+    logged(cmd!(sh, "make -j2"), &log)?;
+    logged(cmd!(sh, "make install"), &log)?;
     // make install links ld-musl-*.so.1 to libc.so by absolute path; a
     // copy keeps the sysroot relocatable.
     let ldso = staging.join("lib/ld-musl-loongarch64.so.1");
@@ -284,6 +331,7 @@ fn build_musl(sh: &Shell, tarball: &Path, version: &str, root: &Path) -> Result 
         std::fs::remove_file(&ldso)?;
     }
     std::fs::copy(staging.join("lib/libc.so"), &ldso)?;
+    check_exports(sh, &staging.join("lib"))?;
     let nm = cmd!(sh, "llvm-nm-19 --undefined-only {ldso}")
         .quiet()
         .read()?;
@@ -303,6 +351,59 @@ fn build_musl(sh: &Shell, tarball: &Path, version: &str, root: &Path) -> Result 
         sh.remove_path(root)?;
     }
     std::fs::rename(&staging, root)?;
+    Ok(())
+}
+
+/// libc.so must export every symbol musl defines that zig's compiler-rt also
+/// defines (the visibility trap described at `compiler_rt_archive`), and
+/// the basics the smoke test and the harness use.
+fn check_exports(sh: &Shell, lib: &Path) -> Result {
+    let so = lib.join("libc.so");
+    let dynsym = cmd!(
+        sh,
+        "llvm-nm-19 --dynamic --defined-only --extern-only --format=just-symbols {so}"
+    )
+    .quiet()
+    .read()?;
+    let exported: std::collections::BTreeSet<&str> = dynsym.lines().map(str::trim).collect();
+    let musl = defined_globals(sh, &lib.join("libc.a"))?;
+    let crt = defined_globals(sh, &compiler_rt_raw())?;
+    let mut must: Vec<&str> = musl
+        .iter()
+        .filter(|n| crt.binary_search(n).is_ok())
+        .map(String::as_str)
+        .collect();
+    must.extend(["memcpy", "strlen", "sin", "dlopen", "dlsym"]);
+    let hidden: Vec<&str> = must.into_iter().filter(|n| !exported.contains(n)).collect();
+    if !hidden.is_empty() {
+        bail!("libc.so does not export: {}", hidden.join(" "));
+    }
+    Ok(())
+}
+
+/// Run `c`, appending its output to `log`; on failure show the log's tail.
+fn logged(c: xshell::Cmd<'_>, log: &Path) -> Result {
+    use std::io::Write;
+    println!("$ {c}  (output: {})", rel(log));
+    let out = c.quiet().ignore_status().output()?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)?;
+    f.write_all(&out.stdout)?;
+    f.write_all(&out.stderr)?;
+    if !out.status.success() {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        for l in &lines[lines.len().saturating_sub(30)..] {
+            println!("  | {l}");
+        }
+        bail!(
+            "command failed ({}); full output in {}",
+            out.status,
+            log.display()
+        );
+    }
     Ok(())
 }
 
@@ -331,6 +432,7 @@ mod tests {
         assert_eq!(v("musl_1.2.10.orig.tar.xz"), Some((1, 2, 10)));
         assert_eq!(v("musl_1.2.5-3.debian.tar.xz"), None);
         assert_eq!(v("musl_1.2.5-3.dsc"), None);
+        assert_eq!(v("musl_1.2.5.orig.tar.gz.asc"), None);
         assert!(v("musl_1.2.3.orig.tar.gz").unwrap() < MUSL_MIN);
     }
 }

@@ -71,8 +71,12 @@ pub fn parse_clangs(spec: &str) -> Result<Vec<u32>> {
 pub fn run(arches: &[Arch], clangs: &[u32]) -> Result {
     let sh = crate::shell()?;
     let mut apt = Apt::default();
-    native(&sh, &mut apt, clangs)?;
     let foreign: Vec<&Arch> = arches.iter().filter(|a| !a.is_native()).collect();
+    let loongarch = foreign.iter().find(|a| a.name == "loongarch64");
+    if !foreign.is_empty() {
+        apt_sources(loongarch.is_some())?;
+    }
+    native(&sh, &mut apt, clangs)?;
     if foreign.is_empty() {
         return Ok(());
     }
@@ -82,7 +86,7 @@ pub fn run(arches: &[Arch], clangs: &[u32]) -> Result {
         cross_gcc(&sh, &mut apt, &gnu)?;
         rustup_targets(&sh, &gnu)?;
     }
-    if let Some(la) = foreign.iter().find(|a| a.name == "loongarch64") {
+    if let Some(la) = loongarch {
         loongarch::setup(&sh, &mut apt, la)?;
     }
     Ok(())
@@ -100,6 +104,33 @@ pub fn piece(name: &str, todo: Option<String>, install: impl FnOnce() -> Result)
             crate::timed(&format!("setup: {name}"), install)
         }
     }
+}
+
+/// The extra apt sources foreign arches need, written before anything is
+/// installed so that one `apt-get update` covers them: bookworm-backports
+/// (qemu-user >= 8.1) and, for loongarch64, trixie deb-src (musl 1.2.5).
+/// Both reuse the URI of the configured Debian bookworm source.
+fn apt_sources(loongarch: bool) -> Result {
+    let mut wanted = vec![("xtask-bookworm-backports.sources", "deb", BACKPORTS)];
+    if loongarch {
+        wanted.push(("xtask-trixie-src.sources", "deb-src", "trixie"));
+    }
+    let src = apt::configured_source("bookworm")?;
+    let stale: Vec<_> = wanted
+        .iter()
+        .filter(|(file, types, suite)| !apt::source_is_current(file, types, suite, &src))
+        .collect();
+    let todo = (!stale.is_empty()).then(|| {
+        let names: Vec<_> = stale.iter().map(|(_, t, s)| format!("{t} {s}")).collect();
+        format!("{} on {}", names.join(", "), src.uri)
+    });
+    let names: Vec<_> = wanted.iter().map(|(_, t, s)| format!("{t} {s}")).collect();
+    piece(&format!("apt sources ({})", names.join(", ")), todo, || {
+        for (file, types, suite) in &stale {
+            apt::write_source(file, types, suite, &src)?;
+        }
+        Ok(())
+    })
 }
 
 fn native(sh: &Shell, apt: &mut Apt, clangs: &[u32]) -> Result {
@@ -163,10 +194,7 @@ fn qemu(sh: &Shell, apt: &mut Apt, foreign: &[&Arch]) -> Result {
         )
     });
     piece("qemu-user >= 8.1", todo, || {
-        let src = apt::configured_source("bookworm")?;
-        if apt::ensure_source("xtask-bookworm-backports.sources", "deb", BACKPORTS, &src)? {
-            apt.sources_changed();
-        }
+        // The backports entry was written by `apt_sources`.
         apt.install(sh, &["qemu-user".to_string()], Some(BACKPORTS))?;
         for b in &bins {
             match qemu_version(sh, b) {

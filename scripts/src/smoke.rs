@@ -74,6 +74,14 @@ fn smoke(sh: &Shell, a: &Arch) -> Result<String> {
     }
     build.run()?;
     let bin = target_dir.join(t).join("debug/xtask-qemu-smoke");
+    // Dynamically linked, so the libc under test is the sysroot's (and
+    // dlopen works: static musl cannot dlopen).
+    let headers = cmd!(sh, "llvm-readelf-19 --program-headers {bin}")
+        .quiet()
+        .read()?;
+    if !headers.contains("Requesting program interpreter") {
+        bail!("{} is not dynamically linked", bin.display());
+    }
     let (prog, pre) = match a.runner.split_first() {
         Some((p, rest)) => (p.clone(), rest.to_vec()),
         None => (bin.display().to_string(), Vec::new()),
