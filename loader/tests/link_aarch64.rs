@@ -106,7 +106,9 @@ __asm__(".section .text.words,\"ax\",@progbits\n"
 "#;
 
 /// LLVM IR: a pointer table (ABS64), truncated and place-relative constant
-/// expressions (ABS32, PREL64), extern data, a near call and a far tail call;
+/// expressions (ABS32, PREL64), a relative function pointer (PLT32) and a
+/// relative GOT-equivalent (GOTPCREL32), extern data, a near call and a far
+/// tail call;
 /// no `nounwind`, so `.eh_frame` comes with its PREL32s.
 const K_IR: &str = r#"
 @gd = external global i32
@@ -114,6 +116,9 @@ const K_IR: &str = r#"
 @a32 = global i32 ptrtoint (ptr @gd to i32)
 @r64 = global i64 sub (i64 ptrtoint (ptr @ext_data to i64), i64 ptrtoint (ptr @r64 to i64))
 @ext_data = external global i32
+@rel_fn = constant i32 trunc (i64 sub (i64 ptrtoint (ptr dso_local_equivalent @ext_fn to i64), i64 ptrtoint (ptr @rel_fn to i64)) to i32)
+@ext_data.got = private unnamed_addr constant ptr @ext_data
+@rel_got = constant i32 trunc (i64 sub (i64 ptrtoint (ptr @ext_data.got to i64), i64 ptrtoint (ptr @rel_got to i64)) to i32)
 declare double @cos(double)
 declare void @ext_fn(i32)
 define double @f(ptr %p, i32 %n) {
@@ -682,6 +687,23 @@ fn check_record(r: &RelocRecord, mem: &dyn Mem, addrs: &Addresses, got: &mut Got
                 .or_default()
                 .insert((page(p) as i64 + delta) as u64);
         }
+        "R_AARCH64_PLT32" => {
+            let dest = p.wrapping_add(sext(data(4), 32) as u64);
+            if dest != sa {
+                assert!(
+                    i32::try_from(pc_rel).is_err(),
+                    "{at}: veneer used for a target in reach"
+                );
+                assert!(matches!(r.target, TargetDesc::Stub(_)), "{at}");
+                assert_eq!(follow(mem, dest), sa, "{at}: veneer reaches the symbol");
+            }
+        }
+        "R_AARCH64_GOTPCREL32" => {
+            got.whole.entry(r.symbol.clone()).or_default().insert(
+                p.wrapping_add(sext(data(4), 32) as u64)
+                    .wrapping_sub(r.addend as u64),
+            );
+        }
         "R_AARCH64_GOT_LD_PREL19" => {
             let Insn::LdrLit { off, x: true, .. } = insn else {
                 panic!("{at}: {insn:?}")
@@ -754,8 +776,10 @@ fn check_image(obj: &[u8], img: &LinkedImage) -> BTreeSet<&'static str> {
     let mut stubs: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
     for r in &img.output.log {
         if let TargetDesc::Stub(name) = &r.target {
-            let Insn::B { off, .. } = decode(img.u32(r.place)) else {
-                unreachable!()
+            let off = match (r.type_name, decode(img.u32(r.place))) {
+                ("R_AARCH64_PLT32", _) => i64::from(img.u32(r.place) as i32),
+                (_, Insn::B { off, .. }) => off,
+                (_, other) => panic!("{r}: {other:?}"),
             };
             stubs
                 .entry(name)
@@ -796,6 +820,7 @@ fn cases() -> Vec<Case> {
     v.push((K_IR, Language::Ir, "2", LARGE));
     v.push((K_ASM, Language::C, "2", &[][..]));
     v.push((K_ASM, Language::C, "0", &[][..]));
+    v.push((K_MAIN, Language::C, "3", &["-mcpu=cortex-a72"][..]));
     v
 }
 
@@ -815,6 +840,7 @@ fn cases() -> Vec<Case> {
 #[case::ir_large(12)]
 #[case::asm_o2(13)]
 #[case::asm_o0(14)]
+#[case::main_cortex_a72(15)]
 fn fields_match_the_psabi_formulas(#[case] index: usize) {
     let (src, lang, opt, extra) = cases()[index];
     let obj = compile(src, lang, opt, extra);
@@ -925,6 +951,9 @@ fn lld_link(obj: &[u8], img: &LinkedImage, tag: &str) -> Sections {
     cmd.args([
         "-O0",
         "--no-relax",
+        // Our read-only data and lld's .got are not one relro run.
+        "-z",
+        "norelro",
         "-static",
         "--no-dynamic-linker",
         "-e",
@@ -1002,7 +1031,10 @@ fn same_result_as_lld(#[case] index: usize) {
             .expect("place in lld output");
         let got_kind = matches!(
             r.type_name,
-            "R_AARCH64_ADR_GOT_PAGE" | "R_AARCH64_LD64_GOT_LO12_NC" | "R_AARCH64_GOT_LD_PREL19"
+            "R_AARCH64_ADR_GOT_PAGE"
+                | "R_AARCH64_LD64_GOT_LO12_NC"
+                | "R_AARCH64_GOT_LD_PREL19"
+                | "R_AARCH64_GOTPCREL32"
         );
         let veneer = matches!(r.target, TargetDesc::Stub(_));
         if got_kind || veneer {
@@ -1036,6 +1068,11 @@ fn same_result_as_lld(#[case] index: usize) {
 /// `insn` at `.text+0` (plus a padding word), relocated by `r_type` against
 /// the undefined symbol `ext`, or against a local `odd` at `.text+2`.
 fn synthetic(insn: u32, r_type: u32, addend: i64, local_odd: bool) -> Vec<u8> {
+    synthetic_padded(insn, r_type, addend, local_odd, 8)
+}
+
+/// [`synthetic`] with `pad` zero bytes after the instruction and a `nop`.
+fn synthetic_padded(insn: u32, r_type: u32, addend: i64, local_odd: bool, pad: usize) -> Vec<u8> {
     use object::write;
     let mut o = write::Object::new(
         object::BinaryFormat::Elf,
@@ -1045,7 +1082,7 @@ fn synthetic(insn: u32, r_type: u32, addend: i64, local_odd: bool) -> Vec<u8> {
     let text = o.add_section(Vec::new(), b".text".to_vec(), object::SectionKind::Text);
     let mut code = insn.to_le_bytes().to_vec();
     code.extend_from_slice(&0xd503_201fu32.to_le_bytes()); // nop
-    code.extend_from_slice(&[0; 8]);
+    code.resize(code.len() + pad, 0);
     o.append_section_data(text, &code, 16);
     let symbol = o.add_symbol(write::Symbol {
         name: if local_odd {
@@ -1298,7 +1335,9 @@ fn scaled_lo12_alignment(#[case] r_type: u32, #[case] insn: u32, #[case] size: u
         panic!()
     };
     assert_eq!(imm12 * size, base & 0xfff, "{name}");
-    for bad in 1..size.min(4) {
+    // Off by one byte, and aligned to half the access size only (an
+    // 8-aligned `ldr q0` must not be silently encoded either).
+    for bad in [1, size / 2] {
         let err = link_ext(&obj, base + bad).unwrap_err();
         assert!(
             matches!(&err, Error::RelocationOverflow { problem, .. } if problem.contains("multiple")),
@@ -1357,4 +1396,77 @@ fn thread_locals_from_clang_are_refused_with_the_reason() {
             if type_name.contains("TLS") && type_name.contains("thread-local")),
         "{err}"
     );
+}
+
+/// The tiny model's GOT load reaches +-1 MiB: a GOT beyond that (a code
+/// section of a megabyte) is an overflow error, just below it links. With
+/// 4 KiB pages the GOT starts on the page after the code.
+#[test]
+fn tiny_model_got_load_edges() {
+    let opts = LinkOptions {
+        page_size: 0x1000,
+        ..LinkOptions::default()
+    };
+    let res: HashMap<&str, u64> = [("ext", 0x1234_5678_9abc)].into();
+    let near = synthetic_padded(LDR_LIT, 309, 0, false, (1 << 20) - 0x2000);
+    let img = link(&near, Arch::Aarch64, BASE, &res, &opts).unwrap();
+    let p = img.output.log[0].place;
+    let Insn::LdrLit {
+        off,
+        rt: 0,
+        x: true,
+    } = decode(img.u32(p))
+    else {
+        panic!()
+    };
+    assert!(off < 1 << 20 && off > (1 << 20) - 0x2000, "{off:#x}");
+    assert_eq!(img.u64((p as i64 + off) as u64), 0x1234_5678_9abc);
+    let far = synthetic_padded(LDR_LIT, 309, 0, false, 1 << 20);
+    assert_overflow(
+        link(&far, Arch::Aarch64, BASE, &res, &opts),
+        "GOT past 1 MiB",
+    );
+}
+
+/// Another base (high, not 4 GiB aligned) and 4 KiB pages: every formula
+/// still holds, including page deltas across a different page split.
+#[rstest]
+#[case::main(2, 0x7f12_3456_0000)]
+#[case::tiny(8, 0x0000_5555_0000_1000)]
+#[case::ir(10, 0x7fff_ff00_0000)]
+fn other_base_and_small_pages(#[case] index: usize, #[case] base: u64) {
+    let (src, lang, opt, extra) = cases()[index];
+    let obj = compile(src, lang, opt, extra);
+    let opts = LinkOptions {
+        page_size: 0x1000,
+        ..LinkOptions::default()
+    };
+    let img = link(&obj, Arch::Aarch64, base, &resolver(), &opts).unwrap();
+    check_image(&obj, &img);
+}
+
+/// `PLT32` to an external function: in +-2 GiB it is the function, beyond
+/// it the function's veneer (which is in reach: it is in the image).
+#[test]
+fn plt32_edges_use_the_veneer() {
+    let obj = synthetic(0, 314, 0, false);
+    let p = place_of(&obj);
+    for (off, direct) in [
+        (i64::from(i32::MAX), true),
+        (i64::from(i32::MIN), true),
+        (1 << 31, false),
+        (i64::from(i32::MIN) - 1, false),
+    ] {
+        let target = p.wrapping_add(off as u64);
+        let img = link_ext(&obj, target).unwrap();
+        let r = &img.output.log[0];
+        let word = i32::from_le_bytes(img.read(p, 4).unwrap().try_into().unwrap());
+        let dest = p.wrapping_add(i64::from(word) as u64);
+        if direct {
+            assert_eq!(dest, target, "{r}");
+        } else {
+            assert!(matches!(r.target, TargetDesc::Stub(_)), "{r}");
+            assert_eq!(follow(&img, dest), target, "{r}: veneer reaches the target");
+        }
+    }
 }

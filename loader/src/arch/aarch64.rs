@@ -18,6 +18,8 @@
 //! - `MOVW_UABS_G*` (large model, `-mcmodel=large -fno-pic`) write the 16-bit
 //!   group of a `movz`/`movk`; the unchecked `_NC` forms and `G3` take any
 //!   value, the checked ones require the rest of the value to fit.
+//! - `PLT32` (a 32-bit place-relative function address) is a
+//!   [`Target::Branch`] too: a far function is reached through its veneer.
 //! - Thread-local kinds, dynamic-linker kinds, ILP32 kinds, and the kinds
 //!   clang never emits that would need an opcode rewrite (`MOVW_SABS_*`,
 //!   `MOVW_PREL_*` pick `movn` or `movz` by the sign of the value) are
@@ -118,6 +120,11 @@ static D32: Encoding = Encoding {
 static D64: Encoding = Encoding {
     fields: &[Field::data(8, Check::None)],
 };
+/// `PLT32` and `GOTPCREL32` (relative vtables, `dso_local_equivalent`):
+/// strictly signed.
+static D32S: Encoding = Encoding {
+    fields: &[Field::data(4, Check::Signed(32))],
+};
 
 use Formula::{Absolute as Abs, PcRelative as Pc};
 use Target::{Branch, GotSlot, Symbol as Sym};
@@ -170,6 +177,12 @@ static TABLE: &[RelocKind] = &[
     k(309, "R_AARCH64_GOT_LD_PREL19", GotSlot, Pc, &IMM19),
     k(311, "R_AARCH64_ADR_GOT_PAGE", GotSlot, PAGE, &ADRP),
     k(312, "R_AARCH64_LD64_GOT_LO12_NC", GotSlot, Abs, &LDST64),
+    // 32-bit place-relative words to a function (through its veneer when
+    // out of reach, as lld would through a PLT entry) and to a GOT slot;
+    // clang emits them for IR's `dso_local_equivalent` and GOT-equivalent
+    // constants (relative lookup tables and vtables).
+    k(314, "R_AARCH64_PLT32", Branch, Pc, &D32S),
+    k(315, "R_AARCH64_GOTPCREL32", GotSlot, Pc, &D32S),
 ];
 
 const TLS: &str = "thread-local storage is not supported";
