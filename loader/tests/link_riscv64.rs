@@ -593,13 +593,25 @@ struct Checker<'a> {
     img: &'a LinkedImage,
     orig: &'a Original<'a>,
     sections: HashMap<String, u64>,
-    externs: HashMap<&'static str, u64>,
+    externs: HashMap<String, u64>,
     /// Symbol name -> address, for the object's uniquely named symbols.
     symbols: HashMap<String, u64>,
 }
 
 impl<'a> Checker<'a> {
     fn new(img: &'a LinkedImage, orig: &'a Original<'a>) -> Self {
+        let ext = externs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        Checker::with_externs(img, orig, ext)
+    }
+
+    fn with_externs(
+        img: &'a LinkedImage,
+        orig: &'a Original<'a>,
+        externs: HashMap<String, u64>,
+    ) -> Self {
         let sections = section_addresses(orig, img);
         let symbols = orig
             .unique_symbols()
@@ -610,7 +622,7 @@ impl<'a> Checker<'a> {
             img,
             orig,
             sections,
-            externs: externs(),
+            externs,
             symbols,
         }
     }
@@ -830,7 +842,12 @@ impl<'a> Checker<'a> {
                 assert_eq!(imm_s(self.u32_at(p)), sext(sa(r) & 0xfff, 12), "{r}: %lo");
             }
             "R_RISCV_32" => {
-                assert_eq!(self.u32_at(p) as u64, sa(r), "{r}");
+                let v = sa(r) as i64;
+                assert!(
+                    (-(1i64 << 31)..(1i64 << 32)).contains(&v),
+                    "{r}: fits 32 bits"
+                );
+                assert_eq!(self.u32_at(p), v as u32, "{r}");
             }
             "R_RISCV_64" => assert_eq!(self.u64_at(p), sa(r), "{r}"),
             "R_RISCV_32_PCREL" => {
@@ -1159,4 +1176,391 @@ fn agrees_with_lld(#[case] name: &str) {
     let compared = compare_with_lld(name);
     eprintln!("{name}: {compared} patched locations agree with lld");
     assert!(compared > 0, "nothing compared");
+}
+
+// ---------------------------------------------------------------------------
+// Ranges, on synthetic objects.
+
+use loader::Error;
+use object::write::{
+    Object as WObject, Relocation as WRelocation, Symbol as WSymbol, SymbolSection,
+};
+use object::{
+    Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind, SymbolFlags, SymbolKind,
+    SymbolScope,
+};
+
+/// Where a synthetic relocation points.
+#[derive(Clone, Copy, Debug)]
+enum To {
+    /// A label in `.text`, this many bytes from the place.
+    Local(i64),
+    /// An undefined symbol the resolver puts this many bytes from the place.
+    Extern(i64),
+    /// An undefined symbol the resolver puts at this address.
+    Abs(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    /// Links; the field reaches the symbol itself.
+    Direct,
+    /// Links; the field reaches the symbol's stub.
+    Stub,
+    /// `Error::RelocationOverflow`: out of range.
+    Overflow,
+    /// `Error::RelocationOverflow`: not a multiple of 2.
+    Misaligned,
+}
+
+/// The instruction (or data word) clang would have written, unrelocated.
+fn template(r_type: u32) -> Vec<u8> {
+    let w = |ws: &[u32]| ws.iter().flat_map(|w| w.to_le_bytes()).collect();
+    match r_type {
+        16 => w(&[0x00b5_0063]),                   // beq a0, a1, .
+        17 => w(&[0x0000_00ef]),                   // jal ra, .
+        18 | 19 => w(&[0x0000_0097, 0x0000_80e7]), // auipc ra, 0; jalr ra, 0(ra)
+        23 => w(&[0x0000_0517]),                   // auipc a0, 0
+        26 => w(&[0x0000_0537]),                   // lui a0, 0
+        44 => 0xc101u16.to_le_bytes().to_vec(),    // c.beqz a0, .
+        45 => 0xa001u16.to_le_bytes().to_vec(),    // c.j .
+        _ => vec![0; 4],                           // data words
+    }
+}
+
+/// A relocatable riscv64 object: `.text` of `text` bytes, and relocations
+/// `(offset, type, symbol name, addend)` against the given symbols:
+/// `(name, Some(.text offset))` defined, `(name, None)` undefined.
+fn synth(text: Vec<u8>, symbols: &[(&str, Option<u64>)], relocs: &[(u64, u32, &str)]) -> Vec<u8> {
+    let mut o = WObject::new(BinaryFormat::Elf, Architecture::Riscv64, Endianness::Little);
+    let sec = o.add_section(vec![], b".text".to_vec(), SectionKind::Text);
+    o.append_section_data(sec, &text, 4);
+    let mut ids = HashMap::new();
+    for &(name, at) in symbols {
+        let id = o.add_symbol(WSymbol {
+            name: name.as_bytes().to_vec(),
+            value: at.unwrap_or(0),
+            size: 0,
+            kind: if at.is_some() {
+                SymbolKind::Label
+            } else {
+                SymbolKind::Unknown
+            },
+            scope: if at.is_some() {
+                SymbolScope::Compilation
+            } else {
+                SymbolScope::Unknown
+            },
+            weak: false,
+            section: match at {
+                Some(_) => SymbolSection::Section(sec),
+                None => SymbolSection::Undefined,
+            },
+            flags: SymbolFlags::None,
+        });
+        ids.insert(name.to_string(), id);
+    }
+    for &(offset, r_type, name) in relocs {
+        o.add_relocation(
+            sec,
+            WRelocation {
+                offset,
+                symbol: ids[name],
+                addend: 0,
+                flags: RelocationFlags::Elf { r_type },
+            },
+        )
+        .unwrap();
+    }
+    o.write().unwrap()
+}
+
+/// One relocation of `r_type` at a place `P` towards `to`; returns the
+/// object, the resolver and the place's `.text` offset.
+fn one_reloc(r_type: u32, to: To) -> (Vec<u8>, HashMap<String, u64>, u64) {
+    let insn = template(r_type);
+    let (place, target_at, len) = match to {
+        To::Local(d) if d >= 0 => (0, d as u64, d as u64 + 8),
+        To::Local(d) => (d.unsigned_abs(), 0, d.unsigned_abs() + 8),
+        To::Extern(_) | To::Abs(_) => (0, 0, 16),
+    };
+    let mut text = vec![0u8; (len as usize).next_multiple_of(4)];
+    text[place as usize..place as usize + insn.len()].copy_from_slice(&insn);
+    let p = BASE + place; // .text is the first thing of the image
+    let mut resolver = HashMap::new();
+    let obj = match to {
+        To::Local(_) => synth(text, &[("t", Some(target_at))], &[(place, r_type, "t")]),
+        To::Extern(d) => {
+            resolver.insert("x".to_string(), p.wrapping_add(d as u64));
+            synth(text, &[("x", None)], &[(place, r_type, "x")])
+        }
+        To::Abs(v) => {
+            resolver.insert("x".to_string(), v);
+            synth(text, &[("x", None)], &[(place, r_type, "x")])
+        }
+    };
+    (obj, resolver, place)
+}
+
+#[rstest]
+// B-type: +-4 KiB, even.
+#[case(16, To::Local(4094), Expect::Direct)]
+#[case(16, To::Local(4096), Expect::Overflow)]
+#[case(16, To::Local(-4096), Expect::Direct)]
+#[case(16, To::Local(-4098), Expect::Overflow)]
+#[case(16, To::Local(3), Expect::Misaligned)]
+#[case(16, To::Extern(4094), Expect::Direct)]
+#[case(16, To::Extern(4096), Expect::Stub)]
+#[case(16, To::Extern(-4098), Expect::Stub)]
+// J-type: +-1 MiB, even.
+#[case(17, To::Local(0xf_fffe), Expect::Direct)]
+#[case(17, To::Local(0x10_0000), Expect::Overflow)]
+#[case(17, To::Local(-0x10_0000), Expect::Direct)]
+#[case(17, To::Local(-0x10_0002), Expect::Overflow)]
+#[case(17, To::Local(1), Expect::Misaligned)]
+#[case(17, To::Extern(0x10_0000), Expect::Stub)]
+#[case(17, To::Extern(-0x10_0000), Expect::Direct)]
+// CB: +-256 B, even.
+#[case(44, To::Local(254), Expect::Direct)]
+#[case(44, To::Local(256), Expect::Overflow)]
+#[case(44, To::Local(-256), Expect::Direct)]
+#[case(44, To::Local(-258), Expect::Overflow)]
+#[case(44, To::Local(5), Expect::Misaligned)]
+#[case(44, To::Extern(256), Expect::Stub)]
+// CJ: +-2 KiB, even.
+#[case(45, To::Local(2046), Expect::Direct)]
+#[case(45, To::Local(2048), Expect::Overflow)]
+#[case(45, To::Local(-2048), Expect::Direct)]
+#[case(45, To::Local(-2050), Expect::Overflow)]
+#[case(45, To::Local(7), Expect::Misaligned)]
+#[case(45, To::Extern(2048), Expect::Stub)]
+#[case(45, To::Extern(-2048), Expect::Direct)]
+// auipc + jalr: (d + 0x800) in signed 32 bits.
+#[case(19, To::Local(8), Expect::Direct)]
+#[case(19, To::Extern(0x7fff_f7ff), Expect::Direct)]
+#[case(19, To::Extern(0x7fff_f800), Expect::Stub)]
+#[case(19, To::Extern(-0x8000_0800), Expect::Direct)]
+#[case(19, To::Extern(-0x8000_0801), Expect::Stub)]
+#[case(18, To::Extern(0x7fff_f7ff), Expect::Direct)]
+#[case(18, To::Extern(0x7fff_f800), Expect::Stub)]
+#[case(18, To::Extern(-0x8000_0801), Expect::Stub)]
+// `.word f@plt - .`
+#[case(59, To::Extern(0x7fff_ffff), Expect::Direct)]
+#[case(59, To::Extern(0x8000_0000), Expect::Stub)]
+#[case(59, To::Extern(-0x8000_0000), Expect::Direct)]
+#[case(59, To::Extern(-0x8000_0001), Expect::Stub)]
+// %pcrel_hi: no stub for data.
+#[case(23, To::Extern(0x7fff_f7ff), Expect::Direct)]
+#[case(23, To::Extern(0x7fff_f800), Expect::Overflow)]
+#[case(23, To::Extern(-0x8000_0800), Expect::Direct)]
+#[case(23, To::Extern(-0x8000_0801), Expect::Overflow)]
+// 32_PCREL: signed 32 bits.
+#[case(57, To::Extern(0x7fff_ffff), Expect::Direct)]
+#[case(57, To::Extern(0x8000_0000), Expect::Overflow)]
+#[case(57, To::Extern(-0x8000_0000), Expect::Direct)]
+#[case(57, To::Extern(-0x8000_0001), Expect::Overflow)]
+// %hi: (S + 0x800) in signed 32 bits.
+#[case(26, To::Abs(0x7fff_f7ff), Expect::Direct)]
+#[case(26, To::Abs(0x7fff_f800), Expect::Overflow)]
+#[case(26, To::Abs(0x8000_0800u64.wrapping_neg()), Expect::Direct)]
+#[case(26, To::Abs(0x8000_0801u64.wrapping_neg()), Expect::Overflow)]
+// R_RISCV_32: signed or unsigned 32 bits.
+#[case(1, To::Abs(0xffff_ffff), Expect::Direct)]
+#[case(1, To::Abs(0x1_0000_0000), Expect::Overflow)]
+#[case(1, To::Abs(0x8000_0000u64.wrapping_neg()), Expect::Direct)]
+#[case(1, To::Abs(0x8000_0001u64.wrapping_neg()), Expect::Overflow)]
+fn range_edges(#[case] r_type: u32, #[case] to: To, #[case] expect: Expect) {
+    let (obj, resolver, place) = one_reloc(r_type, to);
+    let name = Arch::Riscv64.reloc_name(r_type).unwrap();
+    let res = link(
+        &obj,
+        Arch::Riscv64,
+        BASE,
+        &resolver,
+        &LinkOptions::default(),
+    );
+    match expect {
+        Expect::Direct | Expect::Stub => {
+            let img = res.unwrap_or_else(|e| panic!("{name} {to:?}: {e}"));
+            let r = &img.output.log[0];
+            assert_eq!(r.place, BASE + place, "layout assumption: .text first");
+            assert_eq!(
+                matches!(r.target, TargetDesc::Stub(_)),
+                expect == Expect::Stub,
+                "{r}: stub iff out of direct reach"
+            );
+            let orig = Original::new(&obj);
+            let checker = Checker::with_externs(&img, &orig, resolver);
+            for i in 0..img.output.log.len() {
+                checker.check(i);
+            }
+        }
+        Expect::Overflow | Expect::Misaligned => match res {
+            Err(Error::RelocationOverflow {
+                type_name, problem, ..
+            }) => {
+                assert_eq!(type_name, name);
+                assert_eq!(
+                    problem.contains("multiple of 2"),
+                    expect == Expect::Misaligned,
+                    "{problem}"
+                );
+            }
+            Err(e) => panic!("{name} {to:?}: wrong error {e}"),
+            Ok(img) => panic!("{name} {to:?}: linked: {}", img.output.log[0]),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Pairs, unknown and refused types.
+
+const LD_A1_A0: u32 = 0x0005_3583; // ld a1, 0(a0)
+const SW_A1_A0: u32 = 0x00b5_2023; // sw a1, 0(a0)
+const AUIPC_A0: u32 = 0x0000_0517; // auipc a0, 0
+const ADDI_A2_A0: u32 = 0x0005_0613; // addi a2, a0, 0
+
+fn words(ws: &[u32]) -> Vec<u8> {
+    ws.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// Low parts are paired with the high part at their symbol's address,
+/// whatever the order of the relocations, and one `auipc` serves several.
+#[rstest]
+#[case(23, "R_RISCV_PCREL_HI20")]
+#[case(20, "R_RISCV_GOT_HI20")]
+fn pairs_are_by_address_not_order(#[case] hi_type: u32, #[case] hi_name: &str) {
+    let text = words(&[LD_A1_A0, SW_A1_A0, AUIPC_A0, ADDI_A2_A0]);
+    let obj = synth(
+        text,
+        &[("hi", Some(8)), ("x", None)],
+        &[
+            (0, 24, "hi"),
+            (4, 25, "hi"),
+            (8, hi_type, "x"),
+            (12, 24, "hi"),
+        ],
+    );
+    let resolver: HashMap<String, u64> = [("x".to_string(), BASE + 0x1234_5678)].into();
+    let img = link(
+        &obj,
+        Arch::Riscv64,
+        BASE,
+        &resolver,
+        &LinkOptions::default(),
+    )
+    .unwrap();
+    let orig = Original::new(&obj);
+    let checker = Checker::with_externs(&img, &orig, resolver);
+    let kinds: Vec<_> = (0..img.output.log.len())
+        .map(|i| checker.check(i))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "R_RISCV_PCREL_LO12_I",
+            "R_RISCV_PCREL_LO12_S",
+            hi_name,
+            "R_RISCV_PCREL_LO12_I"
+        ]
+    );
+}
+
+#[test]
+fn low_part_without_high_part_is_an_error() {
+    let text = words(&[LD_A1_A0, AUIPC_A0]);
+    let obj = synth(
+        text,
+        &[("hi", Some(4)), ("x", None)],
+        &[(0, 24, "hi"), (4, 26, "x")],
+    );
+    let resolver: HashMap<String, u64> = [("x".to_string(), 0x1000)].into();
+    match link(
+        &obj,
+        Arch::Riscv64,
+        BASE,
+        &resolver,
+        &LinkOptions::default(),
+    ) {
+        Err(Error::BadRelocation {
+            type_name, problem, ..
+        }) => {
+            assert_eq!(type_name, "R_RISCV_PCREL_LO12_I");
+            assert!(problem.contains("paired"), "{problem}");
+        }
+        other => panic!("expected a missing-pair error, got {other:?}"),
+    }
+}
+
+#[rstest]
+#[case(66)]
+#[case(190)]
+#[case(250)]
+fn unknown_type_is_an_error_naming_it(#[case] r_type: u32) {
+    let obj = synth(vec![0; 8], &[("t", Some(4))], &[(0, r_type, "t")]);
+    let err = link(
+        &obj,
+        Arch::Riscv64,
+        BASE,
+        &HashMap::<String, u64>::new(),
+        &LinkOptions::default(),
+    )
+    .unwrap_err();
+    match &err {
+        Error::UnsupportedRelocation { r_type: t, .. } => assert_eq!(*t, r_type),
+        other => panic!("expected UnsupportedRelocation, got {other}"),
+    }
+    assert!(err.to_string().contains(&format!("type {r_type}")), "{err}");
+}
+
+#[rstest]
+#[case(22, "R_RISCV_TLS_GD_HI20", "thread-local")]
+#[case(32, "R_RISCV_TPREL_ADD", "thread-local")]
+#[case(3, "R_RISCV_RELATIVE", "dynamic")]
+#[case(46, "R_RISCV_RVC_LUI", "obsolete")]
+#[case(60, "R_RISCV_SET_ULEB128", "ULEB128")]
+fn refused_type_is_an_error_with_reason(
+    #[case] r_type: u32,
+    #[case] name: &str,
+    #[case] reason: &str,
+) {
+    let obj = synth(vec![0; 8], &[("t", Some(4))], &[(0, r_type, "t")]);
+    let err = link(
+        &obj,
+        Arch::Riscv64,
+        BASE,
+        &HashMap::<String, u64>::new(),
+        &LinkOptions::default(),
+    )
+    .unwrap_err();
+    let Error::UnsupportedRelocation { type_name, .. } = &err else {
+        panic!("expected UnsupportedRelocation, got {err}");
+    };
+    assert!(
+        type_name.contains(name) && type_name.contains(reason),
+        "{err}"
+    );
+}
+
+/// What clang emits for a thread-local and for a `.uleb128` label
+/// difference is refused by name, not mis-linked.
+#[rstest]
+#[case(
+    "extern __thread int tv; int f(void) { return tv; }",
+    "R_RISCV_TLS_GD_HI20"
+)]
+#[case(
+    "extern void g(int); int f1(int x) { g(x); return 1; } int f2(int x) { return x; }\n\
+     __asm__(\".section .rodata.u,\\\"a\\\",@progbits\\n.uleb128 f2 - f1\\n.text\\n\");",
+    "R_RISCV_SET_ULEB128"
+)]
+fn clang_kinds_we_refuse(#[case] src: &str, #[case] name: &str) {
+    let obj = compile(src, Language::C, "2", &[]);
+    // Every symbol resolves: the relocation type must be what fails.
+    let any = |_: &str| Some(0x5000_0000u64);
+    let err = link(&obj, Arch::Riscv64, BASE, &any, &LinkOptions::default()).unwrap_err();
+    let Error::UnsupportedRelocation { type_name, .. } = &err else {
+        panic!("expected UnsupportedRelocation, got {err}");
+    };
+    assert!(type_name.contains(name), "{err}");
 }
