@@ -152,7 +152,13 @@ fn compile(src: &str, lang: Language, opt: &str, extra: &[&str]) -> Vec<u8> {
     let mut c = Compiler::new(Arch::Aarch64).expect("clang");
     c.cpu = Cpu::Baseline;
     c.opt_level = opt.into();
-    c.extra_flags = extra.iter().map(|s| s.to_string()).collect();
+    for flag in extra {
+        // A CPU goes through the compiler's own setting.
+        match flag.strip_prefix("-mcpu=") {
+            Some(cpu) => c.cpu = Cpu::Named(cpu.into()),
+            None => c.extra_flags.push(flag.to_string()),
+        }
+    }
     c.compile(src, lang)
         .unwrap_or_else(|e| panic!("clang failed: {e}"))
 }
