@@ -1,8 +1,8 @@
 //! AArch64 (ELF for the Arm 64-bit Architecture, "aaelf64"): the relocation
 //! kinds of small, tiny and large code model objects, LP64 only.
 //!
-//! Every kind is a row of data: the value formula of aaelf64 §5.7 and the
-//! instruction field it goes to. The few points worth knowing:
+//! Every kind is a row of data: the value formula of aaelf64 (static
+//! relocations) and the instruction field it goes to. The few points worth knowing:
 //!
 //! - `CALL26`/`JUMP26` are [`Target::Branch`]: beyond +-128 MiB the branch
 //!   goes to a veneer (stub) instead, one per external symbol, which loads
@@ -20,10 +20,12 @@
 //!   value, the checked ones require the rest of the value to fit.
 //! - `PLT32` (a 32-bit place-relative function address) is a
 //!   [`Target::Branch`] too: a far function is reached through its veneer.
-//! - Thread-local kinds, dynamic-linker kinds, ILP32 kinds, and the kinds
-//!   clang never emits that would need an opcode rewrite (`MOVW_SABS_*`,
-//!   `MOVW_PREL_*` pick `movn` or `movz` by the sign of the value) are
-//!   refused with a reason rather than half-implemented.
+//! - Thread-local kinds, dynamic-linker kinds, ILP32 kinds, and kinds clang
+//!   never emits for C or IR are refused with a reason rather than
+//!   half-implemented: `MOVW_SABS_*`/`MOVW_PREL_*`/`MOVW_GOTOFF_*` (they
+//!   pick `movn` or `movz` by the sign of the value, an opcode rewrite),
+//!   `GOTREL*`, `LD64_GOTOFF_LO15` and `LD64_GOTPAGE_LO15` (relative to the
+//!   GOT's page, GCC's `-fpic` form).
 
 use super::{Arch, ArchDef, Formula, RelocKind, SpecialSymbol, Target};
 use crate::bits::{piece, Check, Encoding, Field};
