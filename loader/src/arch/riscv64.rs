@@ -30,7 +30,8 @@
 //! ```
 //!
 //! `t1` (`x6`) is free at a call: a `tail` call already uses it for its own
-//! `auipc`, and the psABI leaves it to the linker's PLT code. The GOT lies in
+//! `auipc`, and the PLT entries of GNU ld and lld clobber it (and `t3`), so
+//! no caller can expect it preserved across a call. The GOT lies in
 //! the image (at most 1 GiB), so the stub always reaches its slot. `JAL`,
 //! `BRANCH` and the compressed `RVC_JUMP`/`RVC_BRANCH` are also branches:
 //! against a symbol outside the object (hand-written assembly only) they
@@ -66,6 +67,9 @@
 //! pair is meaningful. `SET*` store. `SET6`/`SUB6` touch only the low 6 bits
 //! of their byte (the operand of `DW_CFA_advance_loc`, whose top 2 bits are
 //! the opcode).
+//!
+//! `R_RISCV_32` is range-checked (signed or unsigned 32 bits) where lld
+//! silently truncates: a truncated address is never what the code wants.
 //!
 //! Refused with a reason: thread-local kinds, dynamic-linker kinds, and
 //! `SET_ULEB128`/`SUB_ULEB128` (a variable-length field that clang emits for
