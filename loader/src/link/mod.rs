@@ -479,7 +479,9 @@ impl<'p, 'a> Ctx<'p, 'a> {
                     Some(_) if p.def.external_calls_need_stub() => true,
                     Some(_) => {
                         let v = compute(formula, direct, r.addend, place, self);
-                        encoding.check(v).is_err()
+                        // Only reach decides: a misaligned target is an
+                        // error below, not a reason to take the stub.
+                        matches!(encoding.check(v), Err(EncodeError::Range { .. }))
                     }
                     None => false,
                 };
