@@ -29,6 +29,11 @@
 //!   so the stub's scratch register is as free for them as for `bl`.
 //! - `ADD*`/`SUB*` update the value the assembler left (label differences
 //!   that relaxation could change); they wrap, as in lld.
+//! - `ADD_ULEB128`/`SUB_ULEB128` are refused with a reason: their field is
+//!   a ULEB128 whose length the assembler chose, which a fixed bit-field
+//!   encoding cannot describe. clang emits them only in debug sections
+//!   (not loaded) and in `.gcc_except_table` of `-fexceptions` code built
+//!   with relaxation (off by default for this target).
 //! - `RELAX` is a marker. `ALIGN` (emitted only when relaxation is on, i.e.
 //!   `-mrelax` / target feature `+relax`) marks `nop` padding that a relaxing
 //!   linker may shorten so the next label lands aligned. The loader does not
@@ -206,6 +211,10 @@ static TABLE: &[RelocKind] = &[
 
 const DYNAMIC: &str = "dynamic-linker relocation in a relocatable object";
 const TLS: &str = "thread-local storage is not supported";
+/// clang emits them in `.gcc_except_table` of `-fexceptions` code built
+/// with relaxation (and in debug sections, which are not loaded).
+const ULEB: &str =
+    "variable-length ULEB128 fields (exception tables built with relaxation) are not supported";
 const STACK: &str = "stack-machine relocation of the pre-v2 psABI (binutils < 2.40); rebuild with a current toolchain";
 
 /// Kinds that exist but are refused, with the reason given in the error.
@@ -285,16 +294,8 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
         "R_LARCH_CFA",
         "linker-internal kind removed from the psABI",
     ),
-    (
-        107,
-        "R_LARCH_ADD_ULEB128",
-        "ULEB128 label differences occur only in debug sections, which are not loaded",
-    ),
-    (
-        108,
-        "R_LARCH_SUB_ULEB128",
-        "ULEB128 label differences occur only in debug sections, which are not loaded",
-    ),
+    (107, "R_LARCH_ADD_ULEB128", ULEB),
+    (108, "R_LARCH_SUB_ULEB128", ULEB),
     (111, "R_LARCH_TLS_DESC_PC_HI20", TLS),
     (112, "R_LARCH_TLS_DESC_PC_LO12", TLS),
     (113, "R_LARCH_TLS_DESC64_PC_LO20", TLS),
