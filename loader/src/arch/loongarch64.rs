@@ -34,8 +34,10 @@
 //!   encoding cannot describe. clang emits them only in debug sections
 //!   (not loaded) and in `.gcc_except_table` of `-fexceptions` code built
 //!   with relaxation (off by default for this target).
-//! - `RELAX` is a marker. `ALIGN` (emitted only when relaxation is on, i.e.
-//!   `-mrelax` / target feature `+relax`) marks `nop` padding that a relaxing
+//! - `RELAX` is a marker (clang-19 emits none; newer toolchains do).
+//!   `ALIGN` (emitted only when relaxation is on: target feature `+relax`;
+//!   clang-19 ignores `-mrelax` for the bare-metal target, whose default is
+//!   no relaxation) marks `nop` padding that a relaxing
 //!   linker may shorten so the next label lands aligned. The loader does not
 //!   relax: it keeps the padding, every byte stays at the offset the
 //!   assembler gave it, and every relocation (the `ADD`/`SUB` pairs
