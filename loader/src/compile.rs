@@ -40,8 +40,8 @@ pub enum Cpu {
     Native,
     /// The architecture's baseline: no CPU flag (riscv64: `-march=rv64gc`).
     Baseline,
-    /// An explicit CPU name (`-mcpu=` on every arch but x86_64, where it is
-    /// `-march=`).
+    /// An explicit CPU name: `-march=` on x86_64 and loongarch64, `-mcpu=`
+    /// elsewhere (riscv64 keeps `-march=rv64gc` beside it).
     Named(String),
 }
 
@@ -119,7 +119,9 @@ impl Compiler {
             Cpu::Named(n) => Some(n.clone()),
         };
         match (self.arch, name) {
-            (Arch::X86_64, Some(n)) => vec![format!("-march={n}")],
+            // x86_64 and LoongArch name CPUs with -march (clang rejects
+            // -mcpu for loongarch64).
+            (Arch::X86_64 | Arch::Loongarch64, Some(n)) => vec![format!("-march={n}")],
             (Arch::Riscv64, None) => vec!["-march=rv64gc".into()],
             (Arch::Riscv64, Some(n)) if n != "native" => {
                 vec!["-march=rv64gc".into(), format!("-mcpu={n}")]
