@@ -83,6 +83,11 @@ LLD_LACKS("  addis 3, 3, ext_far@higha\n")
 "  addis 3, 3, ext_mid@ha\n"
 "  ori 3, 3, ext_mid@l\n"
 "  li 5, abs_lo\n"
+"  addis 9, 2, vecdata@toc@ha\n"
+"  lxv 34, vecdata@toc@l(9)\n"
+"  stxv 35, vecdata@toc@l(9)\n"
+"  lq 10, vecdata@l(9)\n"
+"  lxsd 2, vecdata+8@toc@l(9)\n"
 "  ld 6, glob@l(3)\n"
 "  ld 6, abs_lo(3)\n"
 "  ld 7, glob@got(2)\n"
@@ -117,6 +122,9 @@ LLD_LACKS("  ba abs_lo\n")
 "  .quad local_var\n"
 "  .data\n"
 "  .p2align 3\n"
+"  .p2align 4\n"
+"vecdata:\n"
+"  .space 32\n"
 "asm_data:\n"
 "  .quad ext_far\n"
 "  .long ext_mid\n"
@@ -390,11 +398,19 @@ fn check_image(obj: &[u8], img: &LinkedImage, res: &HashMap<&'static str, u64>) 
             slot
         };
         let half = |expect: u16| assert_eq!(u16_at(img, p), expect, "{what}");
+        // DS form keeps 2 low opcode bits; DQ form (lxv/stxv: primary
+        // opcode 61 with low bits 01, lq: 56, lxvp/stxvp: 6) keeps 4.
+        let dq = match orig32 >> 26 {
+            6 | 56 => true,
+            61 => orig32 & 3 == 1,
+            _ => false,
+        };
         let ds = |v: i64| {
-            assert_eq!(v & 3, 0, "DS value is a multiple of 4: {what}");
+            let keep: u16 = if dq { 0xf } else { 0x3 };
+            assert_eq!(v & i64::from(keep), 0, "DS/DQ value alignment: {what}");
             let h = u16_at(img, p);
-            assert_eq!(h & 0xfffc, (v as u16) & 0xfffc, "{what}");
-            assert_eq!(h & 3, orig16 & 3, "DS opcode bits kept: {what}");
+            assert_eq!(h & !keep, (v as u16) & !keep, "{what}");
+            assert_eq!(h & keep, orig16 & keep, "DS/DQ opcode bits kept: {what}");
         };
         match r.r_type {
             // ADDR32, UADDR32
@@ -1324,5 +1340,27 @@ fn img_symbol(img: &LinkedImage, r: &Rel, res: &HashMap<&'static str, u64>) -> u
         (Some((sec, value, _)), _) => section_addr(img, sec).unwrap() + value,
         (None, Some(v)) => v,
         (None, None) => res[r.sym.as_str()],
+    }
+}
+
+/// A `_DS` relocation on a DQ-form instruction (`lxv`) keeps four opcode
+/// bits and needs a multiple of 16; the same value on a DS form (`ld`)
+/// needs a multiple of 4.
+#[rstest]
+#[case::lxv_16(0xf440_0009, 16, true)] // lxv vs34,0(0): TX=1, XO=1
+#[case::lxv_8(0xf440_0009, 8, false)]
+#[case::stxv_32(0xf440_000d, 32, true)] // stxv vs34: XO=5
+#[case::ld_8(LD3, 8, true)]
+#[case::ld_2(LD3, 2, false)]
+fn dq_form_alignment(#[case] insn: u32, #[case] v: u64, #[case] ok: bool) {
+    let res = resolver();
+    let obj = one_reloc(57, insn, v); // ADDR16_LO_DS against an absolute
+    match try_link(&obj, &res) {
+        Ok(img) if ok => {
+            check_image(&obj, &img, &res);
+        }
+        r if !ok => expect_overflow(r, "R_PPC64_ADDR16_LO_DS", "not a multiple of"),
+        Ok(_) => unreachable!(),
+        Err(e) => panic!("{e}"),
     }
 }

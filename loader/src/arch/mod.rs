@@ -321,6 +321,19 @@ pub(crate) trait ArchDef: Sync {
         0
     }
 
+    /// The encoding to apply at a place whose instruction decides it
+    /// (ppc64: a `_DS` relocation on a DQ-form instruction keeps four low
+    /// bits, not two, and needs a multiple of 16). `code` holds the bytes of
+    /// the section from the place on.
+    fn encoding_at(
+        &self,
+        _r_type: u32,
+        encoding: &'static Encoding,
+        _code: &[u8],
+    ) -> &'static Encoding {
+        encoding
+    }
+
     /// Called after a branch was routed through a stub (ppc64 rewrites the
     /// `nop` after the `bl` to restore the TOC pointer).
     fn after_stub_branch(&self, _place: Place<'_>) -> Result<(), String> {

@@ -11,7 +11,8 @@
 //!   of the instruction, so their fields are 2-byte words at offset 0.
 //!   `@ha` parts are the `@hi` part of the value + 0x8000 (a bias), and the
 //!   `_DS` forms keep the two low bits (the opcode extension) and require a
-//!   value that is a multiple of 4.
+//!   value that is a multiple of 4; on a DQ-form instruction (`lxv`, `lq`)
+//!   they keep four bits and require a multiple of 16, as in lld.
 //! * Calls (`REL24`, `REL14*`): a call to a function of the object goes to
 //!   its *local* entry point (`st_other` bits 5-7), skipping the `addis/addi`
 //!   of `r2` its global entry does. A call to a function outside the object
@@ -122,6 +123,31 @@ static H16_LO_DS: Encoding = Encoding {
 static H16_ADDR_DS: Encoding = Encoding {
     fields: &[half(Check::Either(16), 4, DS)],
 };
+
+/// DQ form (`lxv`, `stxv`, `lq`, `lxvp`, `stxvp`): the same relocations as
+/// the DS form, but the four low bits are the opcode extension and the
+/// value must be a multiple of 16 (chosen by [`Ppc64::encoding_at`]).
+const DQ: &[Piece] = &[piece(4, 12, 4)];
+static H16_DQ: Encoding = Encoding {
+    fields: &[half(Check::Signed(16), 16, DQ)],
+};
+static H16_LO_DQ: Encoding = Encoding {
+    fields: &[half(Check::None, 16, DQ)],
+};
+static H16_ADDR_DQ: Encoding = Encoding {
+    fields: &[half(Check::Either(16), 16, DQ)],
+};
+
+/// Whether `insn` is DQ form (as lld's `isDQFormInstruction`): primary
+/// opcode 6 (`lxvp`/`stxvp`), 56 (`lq`), or 61 with extended opcode bits
+/// `01` (`lxv`/`stxv`; the other opcode-61 instructions are DS form).
+fn is_dq_form(insn: u32) -> bool {
+    match insn >> 26 {
+        6 | 56 => true,
+        61 => insn & 3 == 1,
+        _ => false,
+    }
+}
 
 // ---- branches ---------------------------------------------------------
 
@@ -371,6 +397,28 @@ impl ArchDef for Ppc64 {
     fn write_stub(&self, code: &mut [u8], _stub_addr: u64, _got_slot_addr: u64, target: u64) {
         for (word, bytes) in stub_words(target).iter().zip(code.chunks_exact_mut(4)) {
             bytes.copy_from_slice(&word.to_le_bytes());
+        }
+    }
+
+    /// `_DS` kinds on a DQ-form instruction keep four opcode bits.
+    fn encoding_at(
+        &self,
+        r_type: u32,
+        encoding: &'static Encoding,
+        code: &[u8],
+    ) -> &'static Encoding {
+        // The halfword is the low half of the instruction (little-endian).
+        let Some(word) = code.get(..4) else {
+            return encoding;
+        };
+        if !is_dq_form(read_le(word) as u32) {
+            return encoding;
+        }
+        match r_type {
+            56 => &H16_ADDR_DQ,
+            58 | 63 => &H16_DQ,
+            57 | 59 | 64 => &H16_LO_DQ,
+            _ => encoding,
         }
     }
 

@@ -570,6 +570,12 @@ impl<'p, 'a> Ctx<'p, 'a> {
                     .then(|| self.record(index, kind.name, TargetDesc::None, 0, &[], &[])));
             }
         };
+        let section_start = p.layout.section_offsets[r.section];
+        let code = usize::try_from(section_start.saturating_add(r.offset))
+            .ok()
+            .and_then(|from| image.get(from..(section_start + section_size) as usize))
+            .unwrap_or(&[]);
+        let encoding = p.def.encoding_at(r.r_type, encoding, code);
         if r.offset.saturating_add(encoding.span() as u64) > section_size {
             return Err(self.bad(
                 index,
