@@ -134,6 +134,9 @@ pub enum Target {
     Branch,
     /// The GOT base (`_GLOBAL_OFFSET_TABLE_`), whatever the symbol.
     GotBase,
+    /// The TOC base (ppc64 `.TOC.`: the GOT base + [`ArchDef::toc_bias`]),
+    /// whatever the symbol (`R_PPC64_TOC`).
+    TocBase,
     /// The value computed by the HI20-style relocation found at the
     /// symbol's address (RISC-V `PCREL_LO12_*`): the low part of a pair.
     PairedHigh,

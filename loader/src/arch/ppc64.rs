@@ -52,11 +52,6 @@ static D32_PC: Encoding = Encoding {
 static D64: Encoding = Encoding {
     fields: &[Field::data(8, Check::None)],
 };
-/// `R_PPC64_TOC`: the TOC base itself. The target is the GOT base, and the
-/// bias turns it into the TOC base (`.TOC. = GOT + TOC_BIAS`).
-static D64_TOC: Encoding = Encoding {
-    fields: &[Field::data(8, Check::None).biased(TOC_BIAS as i64)],
-};
 
 // ---- 16-bit immediates (the halfword the relocation points at) --------
 
@@ -171,7 +166,7 @@ static P34: Encoding = Encoding {
 };
 
 use Formula::{Absolute as Abs, PcRelative as Pc, TocRelative as Toc};
-use Target::{Branch, GotBase, GotSlot, Symbol as Sym};
+use Target::{Branch, GotSlot, Symbol as Sym, TocBase};
 
 const fn k(r: u32, n: &'static str, t: Target, f: Formula, e: &'static Encoding) -> RelocKind {
     RelocKind::patch(r, n, t, f, e)
@@ -229,7 +224,7 @@ static TABLE: &[RelocKind] = &[
     k(48, "R_PPC64_TOC16_LO", Sym, Toc, &H16_LO),
     k(49, "R_PPC64_TOC16_HI", Sym, Toc, &H16_HI),
     k(50, "R_PPC64_TOC16_HA", Sym, Toc, &H16_HA),
-    k(51, "R_PPC64_TOC", GotBase, Abs, &D64_TOC),
+    k(51, "R_PPC64_TOC", TocBase, Abs, &D64),
     k(56, "R_PPC64_ADDR16_DS", Sym, Abs, &H16_ADDR_DS),
     k(57, "R_PPC64_ADDR16_LO_DS", Sym, Abs, &H16_LO_DS),
     k(58, "R_PPC64_GOT16_DS", GotSlot, Toc, &H16_DS),

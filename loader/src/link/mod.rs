@@ -468,6 +468,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 TargetDesc::GotSlot(sym.name.to_string()),
             ),
             Target::GotBase => (self.got_base(), TargetDesc::GotBase),
+            Target::TocBase => (
+                self.got_base() + p.def.toc_bias().unwrap_or(0),
+                TargetDesc::TocBase,
+            ),
             Target::Branch => {
                 let direct = if defined_here {
                     s.wrapping_add(p.def.local_entry_offset(sym.other))
