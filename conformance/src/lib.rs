@@ -3,7 +3,9 @@
 //! [`spec`] is the kernel corpus format: the header parser, the deterministic
 //! input generator and the output comparison. [`reference`] holds Rust
 //! reference implementations for part of the corpus, so that a bug shared by
-//! both loader backends (or by clang) is still caught.
+//! both loader backends (or by clang) is still caught. [`runner`] is the
+//! harness: child-process execution, comparison, census and reports.
 
 pub mod reference;
+pub mod runner;
 pub mod spec;

@@ -1,0 +1,382 @@
+//! The command line of the `conformance` binary.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use loader::compile::{clang_version, find_clang};
+use loader::Arch;
+
+use super::census::{census_arch, render};
+use super::child::{self, BackendKind, ChildRequest};
+use super::expected;
+use super::pool::default_jobs;
+use super::report::{summary, write_reports};
+use super::run::{run, RunOptions};
+use super::spawn::ChildCommand;
+use crate::spec::discover_partial;
+
+const HELP: &str = "\
+conformance: the kernel corpus through the loader, on every architecture
+
+USAGE:
+  conformance run    [OPTIONS]   execute the corpus through both backends, compare
+  conformance census [--arch A|all] [--corpus DIR] [--kernel GLOB] [--opt LEVEL]
+                     [--clang PATH] [--jobs N]
+                                 compile + link every kernel for each arch at a fixed
+                                 base; list relocation types, counts, link errors
+
+  conformance link   --arch A --kernel GLOB [--corpus DIR] [--opt LEVEL] [--clang PATH]
+                                 print the relocation log of a fixed-base link (what
+                                 the snapshot tests store)
+
+RUN OPTIONS:
+  --arch A            architecture to execute (default: the host's)
+  --backend B         jit | dlopen | both (default both)
+  --kernel GLOB       kernel names to run (repeatable; `math` = the category,
+                      `*` and `?` are wildcards)
+  --opt LEVEL         0,1,2,3,s,z; a comma list runs each (default 2)
+  --corpus DIR        kernel directory (default: the crate's kernels/)
+  --expected FILE     expected failures (default: <corpus>/../expected-failures.toml)
+  --report PATH       write PATH.json and PATH.md (default target/conformance/report)
+  --jobs N            kernels in parallel (default: available cores)
+  --timeout SECS      per child process, compile included (default 120)
+  --clang PATH        clang binary (default: $LOADER_CLANG, clang, newest clang-NN)
+  --cpu NAME          explicit CPU (default: native; give one under qemu)
+  --child-exe PATH    harness binary the children run (default: this one); for
+                      emulated runs, a harness built for the target arch
+  --wrapper CMD       command the children run under, split on spaces
+                      (e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\")
+  --quiet             no per-kernel progress on stderr
+
+Exit status: 0 when every kernel passes or fails as expected; 1 on any
+failure or unexpected pass; 2 on a usage or setup error.
+";
+
+/// The default corpus: the crate's `kernels/` directory.
+pub fn default_corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("kernels")
+}
+
+struct Args {
+    args: Vec<String>,
+    pos: usize,
+}
+
+impl Args {
+    fn next(&mut self) -> Option<String> {
+        let a = self.args.get(self.pos).cloned();
+        self.pos += 1;
+        a
+    }
+
+    fn value(&mut self, flag: &str) -> Result<String, String> {
+        self.next().ok_or_else(|| format!("{flag} needs a value"))
+    }
+}
+
+fn parse_arch(s: &str) -> Result<Arch, String> {
+    s.parse::<Arch>()
+}
+
+fn parse_opts(s: &str) -> Result<Vec<String>, String> {
+    let v: Vec<String> = s
+        .split(',')
+        .map(|o| o.trim().trim_start_matches("-O").to_string())
+        .collect();
+    for o in &v {
+        if !matches!(o.as_str(), "0" | "1" | "2" | "3" | "s" | "z") {
+            return Err(format!("bad optimisation level `{o}` (0, 1, 2, 3, s, z)"));
+        }
+    }
+    Ok(v)
+}
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("bad --jobs `{s}`"))
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main(argv: Vec<String>) -> i32 {
+    let mut args = Args { args: argv, pos: 0 };
+    let cmd = args.next();
+    let r = match cmd.as_deref() {
+        Some("run") => cmd_run(args),
+        Some("census") => cmd_census(args),
+        Some("exec-one") => cmd_exec_one(args),
+        Some("link") => cmd_link(args),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{HELP}");
+            Ok(0)
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match r {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("conformance: {e}");
+            2
+        }
+    }
+}
+
+fn cmd_run(mut a: Args) -> Result<i32, String> {
+    let host = Arch::host();
+    let mut arch = host;
+    let mut backends = BackendKind::ALL.to_vec();
+    let mut kernels = Vec::new();
+    let mut opts = vec!["2".to_string()];
+    let mut corpus = default_corpus();
+    let mut expected_path: Option<PathBuf> = None;
+    let mut report_path = PathBuf::from("target/conformance/report");
+    let mut jobs = default_jobs();
+    let mut timeout = 120.0f64;
+    let mut clang: Option<PathBuf> = None;
+    let mut cpu: Option<String> = None;
+    let mut child_exe: Option<PathBuf> = None;
+    let mut wrapper: Vec<String> = Vec::new();
+    let mut progress = true;
+    while let Some(flag) = a.next() {
+        match flag.as_str() {
+            "--arch" => arch = Some(parse_arch(&a.value(&flag)?)?),
+            "--backend" => {
+                let v = a.value(&flag)?;
+                backends = match v.as_str() {
+                    "both" => BackendKind::ALL.to_vec(),
+                    b => vec![BackendKind::from_name(b)
+                        .ok_or_else(|| format!("bad --backend `{b}` (jit, dlopen, both)"))?],
+                }
+            }
+            "--kernel" => kernels.push(a.value(&flag)?),
+            "--opt" => opts = parse_opts(&a.value(&flag)?)?,
+            "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
+            "--expected" => expected_path = Some(PathBuf::from(a.value(&flag)?)),
+            "--report" => report_path = PathBuf::from(a.value(&flag)?),
+            "--jobs" => jobs = parse_jobs(&a.value(&flag)?)?,
+            "--timeout" => {
+                let v = a.value(&flag)?;
+                timeout = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|t| *t > 0.0 && t.is_finite())
+                    .ok_or_else(|| format!("bad --timeout `{v}`"))?
+            }
+            "--clang" => clang = Some(PathBuf::from(a.value(&flag)?)),
+            "--cpu" => cpu = Some(a.value(&flag)?),
+            "--child-exe" => child_exe = Some(PathBuf::from(a.value(&flag)?)),
+            "--wrapper" => {
+                wrapper = a
+                    .value(&flag)?
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect()
+            }
+            "--quiet" => progress = false,
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return Ok(0);
+            }
+            other => return Err(format!("unknown option `{other}` for `run`")),
+        }
+    }
+    let arch = arch.ok_or("the host architecture is not supported; pass --arch")?;
+    if Some(arch) != host && child_exe.is_none() {
+        return Err(format!(
+            "this harness runs on {}; to execute {arch} kernels pass --child-exe <harness built for {arch}> \
+             and --wrapper \"qemu-{arch} -L <sysroot>\" (and --cpu NAME), or run a harness built for {arch}",
+            host.map_or("an unsupported host", |h| h.name())
+        ));
+    }
+    let exe = match child_exe {
+        Some(p) => p,
+        None => std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?,
+    };
+    let found = find_clang(clang.as_deref()).map_err(|e| e.to_string())?;
+    let clang_version = clang_version(&found).ok();
+    let expected_path = expected_path.unwrap_or_else(|| {
+        corpus
+            .parent()
+            .map(|p| p.join("expected-failures.toml"))
+            .unwrap_or_else(|| PathBuf::from("expected-failures.toml"))
+    });
+    let expected = expected::load(&expected_path)?;
+    if !corpus.is_dir() {
+        return Err(format!("corpus `{}` is not a directory", corpus.display()));
+    }
+    let opts = RunOptions {
+        corpus,
+        arch,
+        backends,
+        kernels,
+        opts,
+        jobs,
+        child: ChildCommand {
+            exe,
+            wrapper,
+            timeout: Duration::from_secs_f64(timeout),
+        },
+        clang: Some(found),
+        clang_version,
+        cpu,
+        expected,
+        progress,
+    };
+    let report = run(&opts);
+    print!("{}", summary(&report));
+    match write_reports(&report, &report_path) {
+        Ok((j, m)) => println!("reports: {} {}", j.display(), m.display()),
+        Err(e) => {
+            eprintln!("conformance: cannot write the reports: {e}");
+            return Ok(2);
+        }
+    }
+    Ok(if report.success() { 0 } else { 1 })
+}
+
+fn cmd_census(mut a: Args) -> Result<i32, String> {
+    let mut arches: Vec<Arch> = Arch::ALL.to_vec();
+    let mut corpus = default_corpus();
+    let mut clang: Option<PathBuf> = None;
+    let mut opt = "2".to_string();
+    let mut kernels: Vec<String> = Vec::new();
+    let mut jobs = default_jobs();
+    while let Some(flag) = a.next() {
+        match flag.as_str() {
+            "--arch" => {
+                let v = a.value(&flag)?;
+                arches = if v == "all" {
+                    Arch::ALL.to_vec()
+                } else {
+                    v.split(',')
+                        .map(parse_arch)
+                        .collect::<Result<Vec<_>, _>>()?
+                }
+            }
+            "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
+            "--clang" => clang = Some(PathBuf::from(a.value(&flag)?)),
+            "--opt" => {
+                let v = parse_opts(&a.value(&flag)?)?;
+                if v.len() != 1 {
+                    return Err("census takes one --opt level".into());
+                }
+                opt = v[0].clone();
+            }
+            "--kernel" => kernels.push(a.value(&flag)?),
+            "--jobs" => jobs = parse_jobs(&a.value(&flag)?)?,
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return Ok(0);
+            }
+            other => return Err(format!("unknown option `{other}` for `census`")),
+        }
+    }
+    let clang = find_clang(clang.as_deref()).map_err(|e| e.to_string())?;
+    let version = clang_version(&clang)
+        .map(|v| format!("clang-{v}"))
+        .unwrap_or_else(|_| clang.display().to_string());
+    let (specs, errors) = discover_partial(&corpus);
+    for e in &errors {
+        eprintln!("bad kernel: {e}");
+    }
+    let specs: Vec<_> = specs
+        .into_iter()
+        .filter(|s| kernels.is_empty() || kernels.iter().any(|k| super::glob::selects(k, &s.name)))
+        .collect();
+    println!(
+        "census: {} kernels, {version}, baseline CPU, -O{opt}, linked at {:#x}\n",
+        specs.len(),
+        super::fixed::FIXED_BASE
+    );
+    for arch in arches {
+        let c = census_arch(&specs, arch, &clang, &opt, jobs);
+        println!("{}", render(&c));
+    }
+    Ok(if errors.is_empty() { 0 } else { 1 })
+}
+
+fn cmd_link(mut a: Args) -> Result<i32, String> {
+    let mut arch = Arch::host();
+    let mut corpus = default_corpus();
+    let mut clang: Option<PathBuf> = None;
+    let mut opt = "2".to_string();
+    let mut kernels: Vec<String> = Vec::new();
+    while let Some(flag) = a.next() {
+        match flag.as_str() {
+            "--arch" => arch = Some(parse_arch(&a.value(&flag)?)?),
+            "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
+            "--clang" => clang = Some(PathBuf::from(a.value(&flag)?)),
+            "--opt" => {
+                let v = parse_opts(&a.value(&flag)?)?;
+                opt = v.into_iter().next().unwrap_or_else(|| "2".into());
+            }
+            "--kernel" => kernels.push(a.value(&flag)?),
+            other => return Err(format!("unknown option `{other}` for `link`")),
+        }
+    }
+    let arch = arch.ok_or("pass --arch")?;
+    if kernels.is_empty() {
+        return Err("link needs --kernel".into());
+    }
+    let clang = find_clang(clang.as_deref()).map_err(|e| e.to_string())?;
+    let (specs, errors) = discover_partial(&corpus);
+    for e in &errors {
+        eprintln!("bad kernel: {e}");
+    }
+    for s in specs
+        .iter()
+        .filter(|s| kernels.iter().any(|k| super::glob::selects(k, &s.name)))
+    {
+        let l = super::fixed::compile_and_link(s, arch, &clang, &opt);
+        println!("{}", super::fixed::snapshot_text(&l));
+    }
+    Ok(0)
+}
+
+fn cmd_exec_one(mut a: Args) -> Result<i32, String> {
+    let mut path = None;
+    let mut name = None;
+    let mut backend = BackendKind::Jit;
+    let mut arch = Arch::host();
+    let mut opt = "2".to_string();
+    let mut cpu = None;
+    let mut clang = None;
+    while let Some(flag) = a.next() {
+        match flag.as_str() {
+            "--kernel" => path = Some(PathBuf::from(a.value(&flag)?)),
+            "--name" => name = Some(a.value(&flag)?),
+            "--backend" => {
+                let v = a.value(&flag)?;
+                backend = BackendKind::from_name(&v).ok_or_else(|| format!("bad backend `{v}`"))?
+            }
+            "--arch" => arch = Some(parse_arch(&a.value(&flag)?)?),
+            "--opt" => {
+                let v = parse_opts(&a.value(&flag)?)?;
+                opt = v.into_iter().next().unwrap_or_else(|| "2".into());
+            }
+            "--cpu" => cpu = Some(a.value(&flag)?),
+            "--clang" => clang = Some(PathBuf::from(a.value(&flag)?)),
+            other => return Err(format!("unknown option `{other}` for `exec-one`")),
+        }
+    }
+    let path = path.ok_or("exec-one needs --kernel PATH")?;
+    let name = match name {
+        Some(n) => n,
+        None => path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("kernel")
+            .to_string(),
+    };
+    let arch = arch.ok_or("unsupported host; pass --arch")?;
+    Ok(child::main(&ChildRequest {
+        path,
+        name,
+        backend,
+        arch,
+        opt,
+        cpu,
+        clang,
+    }))
+}

@@ -1,0 +1,529 @@
+//! `conformance run`: every selected kernel, through each backend in a
+//! child process, compared with each other and with the Rust reference.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use loader::Arch;
+use serde::Serialize;
+
+use super::child::{BackendKind, ChildRequest};
+use super::expected::ExpectedFailure;
+use super::fixed::spec_arch;
+use super::glob::selects;
+use super::oracle::reference_outputs;
+use super::pool::parallel_map_with;
+use super::spawn::{run_child, signal_name, ChildCommand, ChildEnd};
+use super::wire::{decode_outputs, ChildOutcome, Timings};
+use crate::spec::{compare, discover_partial, KernelSpec, Outputs, Tolerance};
+
+/// Settings of a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub corpus: PathBuf,
+    pub arch: Arch,
+    pub backends: Vec<BackendKind>,
+    /// `--kernel` selectors; all kernels when empty.
+    pub kernels: Vec<String>,
+    pub opts: Vec<String>,
+    pub jobs: usize,
+    pub child: ChildCommand,
+    pub clang: Option<PathBuf>,
+    /// The clang major version (for `min-clang`), if known.
+    pub clang_version: Option<u32>,
+    pub cpu: Option<String>,
+    pub expected: Vec<ExpectedFailure>,
+    /// Print a line per kernel on stderr as they finish.
+    pub progress: bool,
+}
+
+/// The verdict of a kernel at one optimisation level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// Failed as `expected-failures.toml` says.
+    ExpectedFailure,
+    /// Listed in `expected-failures.toml` but passed: counts as a failure
+    /// until the entry is removed.
+    UnexpectedlyPassing,
+    /// `skip` directive for this arch.
+    Skipped,
+    /// The clang in use is older than the kernel needs.
+    Unsupported,
+    /// The kernel file is malformed.
+    BadKernel,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "FAIL",
+            Status::ExpectedFailure => "expected failure",
+            Status::UnexpectedlyPassing => "UNEXPECTEDLY PASSING",
+            Status::Skipped => "skipped",
+            Status::Unsupported => "unsupported",
+            Status::BadKernel => "BAD KERNEL",
+        }
+    }
+
+    /// Whether this status makes the run fail.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            Status::Fail | Status::UnexpectedlyPassing | Status::BadKernel
+        )
+    }
+}
+
+/// One backend's run of one kernel.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackendReport {
+    pub backend: String,
+    /// `ok`, `error`, `crash`, `exit`, `timeout` or `harness`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stderr_tail: Option<String>,
+    /// Relocation types applied (jit only), with counts.
+    pub relocations: BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timings: Option<Timings>,
+    /// Wall time of the child process.
+    pub wall_ms: f64,
+    #[serde(skip)]
+    pub outputs: Option<Outputs>,
+    /// Guard-zone clobbers the child reported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guards: Vec<String>,
+}
+
+impl BackendReport {
+    pub fn ok(&self) -> bool {
+        self.status == "ok"
+    }
+
+    /// One line describing a failed run.
+    pub fn problem(&self) -> String {
+        let mut s = match (self.status.as_str(), &self.stage) {
+            ("error", Some(stage)) => format!("{stage} failed"),
+            (st, _) => st.to_string(),
+        };
+        if let Some(m) = &self.message {
+            s.push_str(": ");
+            s.push_str(m.lines().next().unwrap_or(""));
+        }
+        s
+    }
+}
+
+/// A comparison of a backend's outputs with an oracle.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// `dlopen` or `reference`.
+    pub oracle: String,
+    /// The backend checked.
+    pub subject: String,
+    pub agree: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A failure, charged to a backend (or to the reference).
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub backend: String,
+    pub what: String,
+}
+
+/// One kernel at one optimisation level.
+#[derive(Debug, Clone, Serialize)]
+pub struct KernelReport {
+    pub kernel: String,
+    pub path: String,
+    pub arch: String,
+    pub opt: String,
+    pub status: Status,
+    pub backends: Vec<BackendReport>,
+    pub verdicts: Vec<Verdict>,
+    pub failures: Vec<Failure>,
+    /// Skip reason, expected-failure reason(s), or why unexpectedly passing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Relocation types the in-memory loader applied, with counts.
+    pub relocation_kinds: BTreeMap<String, usize>,
+    pub wall_ms: f64,
+}
+
+/// Counts by status.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub expected_failure: usize,
+    pub unexpectedly_passing: usize,
+    pub skipped: usize,
+    pub unsupported: usize,
+    pub bad_kernel: usize,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub arch: String,
+    pub opts: Vec<String>,
+    pub backends: Vec<String>,
+    pub corpus: String,
+    pub clang: Option<String>,
+    pub cpu: String,
+    pub counts: Counts,
+    pub kernels: Vec<KernelReport>,
+    pub wall_ms: f64,
+}
+
+impl Report {
+    /// Whether the run passes (no failure, no unexpected pass).
+    pub fn success(&self) -> bool {
+        self.kernels.iter().all(|k| !k.status.is_failure())
+    }
+}
+
+fn count(kernels: &[KernelReport]) -> Counts {
+    let mut c = Counts {
+        total: kernels.len(),
+        ..Counts::default()
+    };
+    for k in kernels {
+        *match k.status {
+            Status::Pass => &mut c.pass,
+            Status::Fail => &mut c.fail,
+            Status::ExpectedFailure => &mut c.expected_failure,
+            Status::UnexpectedlyPassing => &mut c.unexpectedly_passing,
+            Status::Skipped => &mut c.skipped,
+            Status::Unsupported => &mut c.unsupported,
+            Status::BadKernel => &mut c.bad_kernel,
+        } += 1;
+    }
+    c
+}
+
+fn backend_report(backend: BackendKind, end: ChildEnd, wall_ms: f64) -> BackendReport {
+    let mut r = BackendReport {
+        backend: backend.name().into(),
+        status: String::new(),
+        stage: None,
+        message: None,
+        stderr_tail: None,
+        relocations: BTreeMap::new(),
+        timings: None,
+        wall_ms,
+        outputs: None,
+        guards: Vec::new(),
+    };
+    match end {
+        ChildEnd::Result(res) => {
+            let res = *res;
+            r.relocations = res.relocations;
+            r.timings = Some(res.timings);
+            match res.outcome {
+                ChildOutcome::Ok {
+                    returns,
+                    buffers,
+                    externs,
+                } => match decode_outputs(&returns, &buffers, &externs) {
+                    Ok((o, guards)) => {
+                        r.status = "ok".into();
+                        r.outputs = Some(o);
+                        r.guards = guards;
+                    }
+                    Err(e) => {
+                        r.status = "harness".into();
+                        r.message = Some(format!("unreadable outputs: {e}"));
+                    }
+                },
+                ChildOutcome::Error { stage, message } => {
+                    r.status = "error".into();
+                    r.stage = Some(stage);
+                    r.message = Some(message);
+                }
+            }
+        }
+        ChildEnd::Signal { signal, stderr } => {
+            r.status = "crash".into();
+            r.message = Some(format!("killed by {}", signal_name(signal)));
+            r.stage = last_stage(&stderr);
+            r.stderr_tail = Some(stderr);
+        }
+        ChildEnd::Exit { code, stderr } => {
+            r.status = "exit".into();
+            r.message = Some(format!("exited with status {code} without a result"));
+            r.stage = last_stage(&stderr);
+            r.stderr_tail = Some(stderr);
+        }
+        ChildEnd::Timeout { secs, stderr } => {
+            r.status = "timeout".into();
+            r.message = Some(format!("no result after {secs} s (killed)"));
+            r.stage = last_stage(&stderr);
+            r.stderr_tail = Some(stderr);
+        }
+        ChildEnd::Harness { message, stderr } => {
+            r.status = "harness".into();
+            r.message = Some(message);
+            if !stderr.is_empty() {
+                r.stderr_tail = Some(stderr);
+            }
+        }
+    }
+    r
+}
+
+/// The last `stage: ...` marker a child printed on stderr.
+fn last_stage(stderr: &str) -> Option<String> {
+    stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("stage: "))
+        .map(str::to_string)
+}
+
+fn check(
+    oracle: &str,
+    subject: &BackendReport,
+    expected: &Outputs,
+    tol: Tolerance,
+    verdicts: &mut Vec<Verdict>,
+    failures: &mut Vec<Failure>,
+) {
+    let Some(actual) = &subject.outputs else {
+        return;
+    };
+    let r = compare(expected, actual, tol);
+    if let Err(m) = &r {
+        failures.push(Failure {
+            backend: subject.backend.clone(),
+            what: format!("differs from {oracle}: {m}"),
+        });
+    }
+    verdicts.push(Verdict {
+        oracle: oracle.into(),
+        subject: subject.backend.clone(),
+        agree: r.is_ok(),
+        detail: r.err().map(|m| m.to_string()),
+    });
+}
+
+fn run_kernel(spec: &KernelSpec, opt: &str, o: &RunOptions) -> KernelReport {
+    let start = Instant::now();
+    let mut k = KernelReport {
+        kernel: spec.name.clone(),
+        path: spec.path.display().to_string(),
+        arch: o.arch.name().into(),
+        opt: opt.into(),
+        status: Status::Pass,
+        backends: Vec::new(),
+        verdicts: Vec::new(),
+        failures: Vec::new(),
+        note: None,
+        relocation_kinds: BTreeMap::new(),
+        wall_ms: 0.0,
+    };
+    if let Some(reason) = spec.skip_reason(spec_arch(o.arch)) {
+        k.status = Status::Skipped;
+        k.note = Some(reason.to_string());
+        return k;
+    }
+    if let (Some(need), Some(have)) = (spec.min_clang_version(), o.clang_version) {
+        if have < need {
+            k.status = Status::Unsupported;
+            k.note = Some(format!("needs clang >= {need}, this is clang {have}"));
+            return k;
+        }
+    }
+    for &b in &o.backends {
+        let req = ChildRequest {
+            path: spec.path.clone(),
+            name: spec.name.clone(),
+            backend: b,
+            arch: o.arch,
+            opt: opt.into(),
+            cpu: o.cpu.clone(),
+            clang: o.clang.clone(),
+        };
+        let t = Instant::now();
+        let end = run_child(&o.child, &req);
+        k.backends
+            .push(backend_report(b, end, t.elapsed().as_secs_f64() * 1000.0));
+    }
+    if let Some(jit) = k.backends.iter().find(|b| b.backend == "jit") {
+        k.relocation_kinds = jit.relocations.clone();
+    }
+    for b in &k.backends {
+        if !b.ok() {
+            k.failures.push(Failure {
+                backend: b.backend.clone(),
+                what: b.problem(),
+            });
+        }
+        for g in &b.guards {
+            k.failures.push(Failure {
+                backend: b.backend.clone(),
+                what: g.clone(),
+            });
+        }
+    }
+    let tol = spec.tolerance;
+    let jit = k.backends.iter().find(|b| b.backend == "jit");
+    let dl = k.backends.iter().find(|b| b.backend == "dlopen");
+    if let (Some(jit), Some(dl)) = (jit, dl) {
+        if let Some(expected) = &dl.outputs {
+            check(
+                "dlopen",
+                jit,
+                expected,
+                tol,
+                &mut k.verdicts,
+                &mut k.failures,
+            );
+        }
+    }
+    match reference_outputs(spec) {
+        None => {}
+        Some(Err(e)) => k.failures.push(Failure {
+            backend: "reference".into(),
+            what: e,
+        }),
+        Some(Ok(expected)) => {
+            for b in &k.backends {
+                check(
+                    "reference",
+                    b,
+                    &expected,
+                    tol,
+                    &mut k.verdicts,
+                    &mut k.failures,
+                );
+            }
+        }
+    }
+    classify(&mut k, &o.expected, &o.backends);
+    k.wall_ms = start.elapsed().as_secs_f64() * 1000.0;
+    k
+}
+
+/// Applies `expected-failures.toml` to a kernel's failures.
+fn classify(k: &mut KernelReport, expected: &[ExpectedFailure], backends: &[BackendKind]) {
+    let entries: Vec<&ExpectedFailure> = expected
+        .iter()
+        .filter(|e| e.concerns(&k.kernel, &k.arch, &k.opt))
+        .collect();
+    if k.failures.is_empty() {
+        // An entry the run exercised (its backend ran, or it names none).
+        let exercised: Vec<&&ExpectedFailure> = entries
+            .iter()
+            .filter(|e| match e.backend.as_deref() {
+                None => true,
+                Some("reference") => k.verdicts.iter().any(|v| v.oracle == "reference"),
+                Some(b) => backends.iter().any(|x| x.name() == b),
+            })
+            .collect();
+        if let Some(e) = exercised.first() {
+            k.status = Status::UnexpectedlyPassing;
+            k.note = Some(format!(
+                "listed in expected-failures.toml (line {}: {}) but passed: remove the entry",
+                e.line, e.reason
+            ));
+        }
+        return;
+    }
+    let mut reasons: Vec<String> = Vec::new();
+    for f in &k.failures {
+        match entries
+            .iter()
+            .find(|e| e.covers(&k.kernel, &k.arch, &k.opt, &f.backend))
+        {
+            Some(e) => {
+                if !reasons.contains(&e.reason) {
+                    reasons.push(e.reason.clone());
+                }
+            }
+            None => {
+                k.status = Status::Fail;
+                return;
+            }
+        }
+    }
+    k.status = Status::ExpectedFailure;
+    k.note = Some(reasons.join("; "));
+}
+
+/// Runs the corpus.
+pub fn run(o: &RunOptions) -> Report {
+    let start = Instant::now();
+    let (specs, errors) = discover_partial(&o.corpus);
+    let specs: Vec<KernelSpec> = specs
+        .into_iter()
+        .filter(|s| o.kernels.is_empty() || o.kernels.iter().any(|sel| selects(sel, &s.name)))
+        .collect();
+    let work: Vec<(&KernelSpec, &str)> = o
+        .opts
+        .iter()
+        .flat_map(|opt| specs.iter().map(move |s| (s, opt.as_str())))
+        .collect();
+    let total = work.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let mut kernels = parallel_map_with(
+        &work,
+        o.jobs,
+        |(spec, opt)| run_kernel(spec, opt, o),
+        |_, k: &KernelReport| {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if o.progress {
+                eprintln!(
+                    "[{n}/{total}] {} -O{} {}: {}",
+                    k.kernel,
+                    k.opt,
+                    k.arch,
+                    k.status.name()
+                );
+            }
+        },
+    );
+    for e in errors {
+        // Bad kernel files are failures of the run, reported like kernels.
+        let sel = e.file().display().to_string();
+        kernels.push(KernelReport {
+            kernel: sel.clone(),
+            path: sel,
+            arch: o.arch.name().into(),
+            opt: String::new(),
+            status: Status::BadKernel,
+            backends: Vec::new(),
+            verdicts: Vec::new(),
+            failures: vec![Failure {
+                backend: "spec".into(),
+                what: e.to_string(),
+            }],
+            note: None,
+            relocation_kinds: BTreeMap::new(),
+            wall_ms: 0.0,
+        });
+    }
+    Report {
+        arch: o.arch.name().into(),
+        opts: o.opts.clone(),
+        backends: o.backends.iter().map(|b| b.name().to_string()).collect(),
+        corpus: o.corpus.display().to_string(),
+        clang: o.clang_version.map(|v| format!("clang-{v}")),
+        cpu: o.cpu.clone().unwrap_or_else(|| "native".into()),
+        counts: count(&kernels),
+        kernels,
+        wall_ms: start.elapsed().as_secs_f64() * 1000.0,
+    }
+}
