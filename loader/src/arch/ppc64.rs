@@ -28,6 +28,18 @@
 //! * The hint relocations `REL14_BRTAKEN`/`BRNTAKEN` patch the target like
 //!   `REL14` and leave the prediction bits as the assembler encoded them
 //!   (they are hints: the branch behaves the same).
+//!
+//! Limits (none reachable from what clang emits for one object, whose
+//! functions all follow one code model):
+//! * No TOC/PC-relative interworking stubs: a `REL24` from TOC code to a
+//!   local function that treats `r2` as volatile (`st_other` 1), or a
+//!   `REL24_NOTOC` to a local function that needs a TOC, is linked as a
+//!   plain local call.
+//! * Small-model `TOC16`/`TOC16_DS` reach only the 64 KiB around the TOC
+//!   base (GOT and `.toc`): clang reaches other data through `.toc`
+//!   entries; a direct `sym@toc` to `.data` written by hand is an overflow
+//!   error, as writable data lies a page further.
+//! * `st_other` local-entry value 7 (reserved by the ABI) is taken as 0.
 
 use super::{Arch, ArchDef, Formula, Place, RelocKind, SpecialSymbol, Target};
 use crate::bits::{piece, read_le, write_le, Check, Encoding, Field, Piece};
@@ -473,12 +485,10 @@ impl ArchDef for Ppc64 {
         }
     }
 
+    /// Only `.TOC.`: the ELFv2 ABI defines no `_GLOBAL_OFFSET_TABLE_`
+    /// (ld.lld leaves it undefined on ppc64 too).
     fn special_symbol(&self, name: &str) -> Option<SpecialSymbol> {
-        match name {
-            ".TOC." => Some(SpecialSymbol::TocBase),
-            "_GLOBAL_OFFSET_TABLE_" => Some(SpecialSymbol::GotBase),
-            _ => None,
-        }
+        (name == ".TOC.").then_some(SpecialSymbol::TocBase)
     }
 
     fn got_adjacent_sections(&self) -> &'static [&'static str] {
