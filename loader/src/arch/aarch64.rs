@@ -27,7 +27,7 @@
 //!   `GOTREL*`, `LD64_GOTOFF_LO15` and `LD64_GOTPAGE_LO15` (relative to the
 //!   GOT's page, GCC's `-fpic` form).
 
-use super::{Arch, ArchDef, Formula, RelocKind, SpecialSymbol, Target};
+use super::{Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, Target};
 use crate::bits::{piece, Check, Encoding, Field};
 
 pub(crate) struct Aarch64;
@@ -317,25 +317,17 @@ const STUB_LDR_X16: u32 = 0xf940_0210;
 const STUB_BR_X16: u32 = 0xd61f_0200;
 const BRK_0: u32 = 0xd420_0000;
 
+static TABLES: ArchTables = ArchTables {
+    arch: Arch::Aarch64,
+    machine: object::elf::EM_AARCH64,
+    kinds: TABLE,
+    refused: REFUSED,
+    stub_size: 16,
+};
+
 impl ArchDef for Aarch64 {
-    fn arch(&self) -> Arch {
-        Arch::Aarch64
-    }
-
-    fn machine(&self) -> u16 {
-        object::elf::EM_AARCH64
-    }
-
-    fn kind(&self, r_type: u32) -> Option<&'static RelocKind> {
-        super::lookup(TABLE, r_type)
-    }
-
-    fn refused(&self, r_type: u32) -> Option<(&'static str, &'static str)> {
-        super::lookup_refused(REFUSED, r_type)
-    }
-
-    fn stub_size(&self) -> usize {
-        16
+    fn tables(&self) -> &'static ArchTables {
+        &TABLES
     }
 
     /// See [`STUB_ADRP_X16`]: the GOT slot is filled at link time with the

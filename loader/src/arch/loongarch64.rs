@@ -63,7 +63,7 @@
 //! break     0                        # never reached
 //! ```
 
-use super::{Accumulate, Arch, ArchDef, Formula, RelocKind, Target};
+use super::{Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target};
 use crate::bits::{piece, Check, Encoding, Field};
 
 pub(crate) struct Loongarch64;
@@ -336,25 +336,17 @@ static STUB_SLOT: Encoding = Encoding {
     ],
 };
 
+static TABLES: ArchTables = ArchTables {
+    arch: Arch::Loongarch64,
+    machine: object::elf::EM_LOONGARCH,
+    kinds: TABLE,
+    refused: REFUSED,
+    stub_size: 16,
+};
+
 impl ArchDef for Loongarch64 {
-    fn arch(&self) -> Arch {
-        Arch::Loongarch64
-    }
-
-    fn machine(&self) -> u16 {
-        object::elf::EM_LOONGARCH
-    }
-
-    fn kind(&self, r_type: u32) -> Option<&'static RelocKind> {
-        super::lookup(TABLE, r_type)
-    }
-
-    fn refused(&self, r_type: u32) -> Option<(&'static str, &'static str)> {
-        super::lookup_refused(REFUSED, r_type)
-    }
-
-    fn stub_size(&self) -> usize {
-        16
+    fn tables(&self) -> &'static ArchTables {
+        &TABLES
     }
 
     fn write_stub(&self, code: &mut [u8], stub_addr: u64, got_slot_addr: u64, _target: u64) {

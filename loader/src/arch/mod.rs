@@ -282,24 +282,49 @@ pub(crate) struct Place<'a> {
     pub r_type: u32,
 }
 
-/// An architecture: its relocation table and the special cases data cannot
-/// say.
-pub(crate) trait ArchDef: Sync {
-    fn arch(&self) -> Arch;
-
+/// The data of an architecture: its relocation table, the kinds it
+/// refuses with a reason, and the size of its stubs.
+pub(crate) struct ArchTables {
+    pub arch: Arch,
     /// ELF `e_machine`.
-    fn machine(&self) -> u16;
+    pub machine: u16,
+    pub kinds: &'static [RelocKind],
+    /// Relocation types that exist but are refused: `(type, name, reason)`.
+    pub refused: &'static [(u32, &'static str, &'static str)],
+    /// Size in bytes of one stub, the far-call trampoline to a symbol.
+    pub stub_size: usize,
+}
 
-    /// The relocation table entry for `r_type`.
-    fn kind(&self, r_type: u32) -> Option<&'static RelocKind>;
+/// An architecture: its tables, and the special cases data cannot say.
+pub(crate) trait ArchDef: Sync {
+    fn tables(&self) -> &'static ArchTables;
 
-    /// Relocation types that exist but are refused: `(name, reason)`.
-    fn refused(&self, _r_type: u32) -> Option<(&'static str, &'static str)> {
-        None
+    fn arch(&self) -> Arch {
+        self.tables().arch
     }
 
-    /// Size in bytes of one stub, the far-call trampoline to a symbol.
-    fn stub_size(&self) -> usize;
+    fn machine(&self) -> u16 {
+        self.tables().machine
+    }
+
+    /// The relocation table entry for `r_type` (tables are small: a linear
+    /// scan over a few dozen entries is faster than a map).
+    fn kind(&self, r_type: u32) -> Option<&'static RelocKind> {
+        self.tables().kinds.iter().find(|k| k.r_type == r_type)
+    }
+
+    /// A relocation type that exists but is refused: `(name, reason)`.
+    fn refused(&self, r_type: u32) -> Option<(&'static str, &'static str)> {
+        self.tables()
+            .refused
+            .iter()
+            .find(|(t, _, _)| *t == r_type)
+            .map(|&(_, name, why)| (name, why))
+    }
+
+    fn stub_size(&self) -> usize {
+        self.tables().stub_size
+    }
 
     /// Alignment of stubs within the code segment.
     fn stub_align(&self) -> u64 {
@@ -367,21 +392,4 @@ pub enum SpecialSymbol {
     GotBase,
     /// ppc64 `.TOC.`
     TocBase,
-}
-
-/// Looks a type up in a table sorted or not (tables are small: a linear
-/// scan over a few dozen entries is faster than a map).
-pub(crate) fn lookup(table: &'static [RelocKind], r_type: u32) -> Option<&'static RelocKind> {
-    table.iter().find(|k| k.r_type == r_type)
-}
-
-/// Looks a type up in a table of refused kinds.
-pub(crate) fn lookup_refused(
-    table: &'static [(u32, &'static str, &'static str)],
-    r_type: u32,
-) -> Option<(&'static str, &'static str)> {
-    table
-        .iter()
-        .find(|(t, _, _)| *t == r_type)
-        .map(|&(_, name, why)| (name, why))
 }

@@ -41,7 +41,7 @@
 //!   error, as writable data lies a page further.
 //! * `st_other` local-entry value 7 (reserved by the ABI) is taken as 0.
 
-use super::{Arch, ArchDef, Formula, Place, RelocKind, SpecialSymbol, Target};
+use super::{Arch, ArchDef, ArchTables, Formula, Place, RelocKind, SpecialSymbol, Target};
 use crate::bits::{piece, read_le, write_le, Check, Encoding, Field, Piece};
 
 pub(crate) struct Ppc64;
@@ -380,25 +380,17 @@ fn stub_words(target: u64) -> [u32; 8] {
     ]
 }
 
+static TABLES: ArchTables = ArchTables {
+    arch: Arch::Ppc64le,
+    machine: object::elf::EM_PPC64,
+    kinds: TABLE,
+    refused: REFUSED,
+    stub_size: 32,
+};
+
 impl ArchDef for Ppc64 {
-    fn arch(&self) -> Arch {
-        Arch::Ppc64le
-    }
-
-    fn machine(&self) -> u16 {
-        object::elf::EM_PPC64
-    }
-
-    fn kind(&self, r_type: u32) -> Option<&'static RelocKind> {
-        super::lookup(TABLE, r_type)
-    }
-
-    fn refused(&self, r_type: u32) -> Option<(&'static str, &'static str)> {
-        super::lookup_refused(REFUSED, r_type)
-    }
-
-    fn stub_size(&self) -> usize {
-        32
+    fn tables(&self) -> &'static ArchTables {
+        &TABLES
     }
 
     fn write_stub(&self, code: &mut [u8], _stub_addr: u64, _got_slot_addr: u64, target: u64) {

@@ -75,7 +75,7 @@
 //! `SET_ULEB128`/`SUB_ULEB128` (a variable-length field that clang emits for
 //! C++ exception tables, never for these C and IR kernels).
 
-use super::{Accumulate, Arch, ArchDef, Formula, RelocKind, Target};
+use super::{Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target};
 use crate::bits::{piece, Check, Encoding, Field, Piece};
 
 pub(crate) struct Riscv64;
@@ -301,25 +301,17 @@ const JR_T1: u32 = 0x0003_0067;
 /// `addi x0, x0, 0`, alias `nop`
 const NOP: u32 = 0x0000_0013;
 
+static TABLES: ArchTables = ArchTables {
+    arch: Arch::Riscv64,
+    machine: object::elf::EM_RISCV,
+    kinds: TABLE,
+    refused: REFUSED,
+    stub_size: 16,
+};
+
 impl ArchDef for Riscv64 {
-    fn arch(&self) -> Arch {
-        Arch::Riscv64
-    }
-
-    fn machine(&self) -> u16 {
-        object::elf::EM_RISCV
-    }
-
-    fn kind(&self, r_type: u32) -> Option<&'static RelocKind> {
-        super::lookup(TABLE, r_type)
-    }
-
-    fn refused(&self, r_type: u32) -> Option<(&'static str, &'static str)> {
-        super::lookup_refused(REFUSED, r_type)
-    }
-
-    fn stub_size(&self) -> usize {
-        16
+    fn tables(&self) -> &'static ArchTables {
+        &TABLES
     }
 
     /// `auipc t1, hi; ld t1, lo(t1); jr t1; nop` through the GOT slot.

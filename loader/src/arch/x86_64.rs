@@ -6,7 +6,7 @@
 //! symbol's address, so extern data gets its address (treating the kind as
 //! `PC32` would load the data's first bytes instead).
 
-use super::{Arch, ArchDef, Formula, RelocKind, SpecialSymbol, Target};
+use super::{Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, Target};
 use crate::bits::{Check, Encoding, Field};
 
 pub(crate) struct X86_64;
@@ -160,25 +160,17 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
     ),
 ];
 
+static TABLES: ArchTables = ArchTables {
+    arch: Arch::X86_64,
+    machine: object::elf::EM_X86_64,
+    kinds: TABLE,
+    refused: REFUSED,
+    stub_size: 8,
+};
+
 impl ArchDef for X86_64 {
-    fn arch(&self) -> Arch {
-        Arch::X86_64
-    }
-
-    fn machine(&self) -> u16 {
-        object::elf::EM_X86_64
-    }
-
-    fn kind(&self, r_type: u32) -> Option<&'static RelocKind> {
-        super::lookup(TABLE, r_type)
-    }
-
-    fn refused(&self, r_type: u32) -> Option<(&'static str, &'static str)> {
-        super::lookup_refused(REFUSED, r_type)
-    }
-
-    fn stub_size(&self) -> usize {
-        8
+    fn tables(&self) -> &'static ArchTables {
+        &TABLES
     }
 
     fn stub_align(&self) -> u64 {
