@@ -273,6 +273,56 @@ impl Encoding {
     }
 }
 
+/// Data-word encodings every architecture uses, named by their check.
+pub mod data {
+    use super::{piece, Check, Encoding, Field};
+
+    macro_rules! word {
+        ($($(#[$doc:meta])* $name:ident = $bytes:expr, $check:expr;)*) => {$(
+            $(#[$doc])*
+            pub static $name: Encoding = Encoding {
+                fields: &[Field::data($bytes, $check)],
+            };
+        )*};
+    }
+
+    word! {
+        /// A byte, signed or unsigned.
+        EITHER8 = 1, Check::Either(8);
+        /// A signed byte (8-bit PC-relative).
+        SIGNED8 = 1, Check::Signed(8);
+        /// A halfword, signed or unsigned.
+        EITHER16 = 2, Check::Either(16);
+        /// A signed halfword.
+        SIGNED16 = 2, Check::Signed(16);
+        /// A word, signed or unsigned (the psABIs' usual 32-bit data check).
+        EITHER32 = 4, Check::Either(32);
+        /// A signed word (32-bit PC-relative).
+        SIGNED32 = 4, Check::Signed(32);
+        /// An unsigned word (x86_64 `R_X86_64_32`, zero-extended).
+        UNSIGNED32 = 4, Check::Unsigned(32);
+        /// A doubleword: every value fits.
+        WORD64 = 8, Check::None;
+        /// Label arithmetic (`ADD*`/`SUB*`/`SET*`) wraps: no check.
+        WRAP8 = 1, Check::None;
+        WRAP16 = 2, Check::None;
+        WRAP32 = 4, Check::None;
+    }
+
+    /// The low 6 bits of a byte, the top 2 kept (`DW_CFA_advance_loc`
+    /// operands: RISC-V and LoongArch `SUB6`/`SET6`/`ADD6`), wrapping.
+    pub static WRAP6: Encoding = Encoding {
+        fields: &[Field {
+            at: 0,
+            bytes: 1,
+            bias: 0,
+            check: Check::None,
+            align: 1,
+            pieces: &[piece(0, 6, 0)],
+        }],
+    };
+}
+
 /// Reads a little-endian word of 1 to 8 bytes.
 pub fn read_le(bytes: &[u8]) -> u64 {
     bytes

@@ -27,7 +27,11 @@
 //!   `GOTREL*`, `LD64_GOTOFF_LO15` and `LD64_GOTPAGE_LO15` (relative to the
 //!   GOT's page, GCC's `-fpic` form).
 
-use super::{Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, Target};
+use super::{
+    Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, Target, REFUSED_DYNAMIC as DYN,
+    REFUSED_TLS as TLS,
+};
+use crate::bits::data::{EITHER16 as D16, EITHER32 as D32, SIGNED32 as D32S, WORD64 as D64};
 use crate::bits::{piece, Check, Encoding, Field};
 
 pub(crate) struct Aarch64;
@@ -109,24 +113,9 @@ movw!(MOVW_G2, 2, Check::Unsigned(48));
 movw!(MOVW_G2_NC, 2, Check::None);
 movw!(MOVW_G3, 3, Check::None);
 
-// ---- Data words --------------------------------------------------------
-// aaelf64 checks 16- and 32-bit data in either reading:
-// -2^(n-1) <= X < 2^n, for the absolute and the place-relative forms alike.
-
-static D16: Encoding = Encoding {
-    fields: &[Field::data(2, Check::Either(16))],
-};
-static D32: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Either(32))],
-};
-static D64: Encoding = Encoding {
-    fields: &[Field::data(8, Check::None)],
-};
-/// `PLT32` and `GOTPCREL32` (relative vtables, `dso_local_equivalent`):
-/// strictly signed.
-static D32S: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Signed(32))],
-};
+// Data words (shared encodings, `crate::bits::data`): aaelf64 checks 16-
+// and 32-bit data in either reading, -2^(n-1) <= X < 2^n, for the absolute
+// and the place-relative forms alike.
 
 use Formula::{Absolute as Abs, PcRelative as Pc};
 use Target::{Branch, GotSlot, Symbol as Sym};
@@ -187,8 +176,6 @@ static TABLE: &[RelocKind] = &[
     k(315, "R_AARCH64_GOTPCREL32", GotSlot, Pc, &D32S),
 ];
 
-const TLS: &str = "thread-local storage is not supported";
-const DYN: &str = "dynamic-linker relocation in a relocatable object";
 const ILP32: &str = "ILP32 relocation: only LP64 objects are loaded";
 const MOVW_SIGNED: &str =
     "not emitted by clang for C or IR; needs a movn/movz rewrite by the sign of the value";

@@ -63,7 +63,14 @@
 //! break     0                        # never reached
 //! ```
 
-use super::{Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target};
+use super::{
+    Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target, REFUSED_DYNAMIC as DYNAMIC,
+    REFUSED_TLS as TLS,
+};
+use crate::bits::data::{
+    EITHER32 as D32, SIGNED32 as D32_PC, WORD64 as D64, WRAP16 as W16, WRAP32 as W32, WRAP6 as W6,
+    WRAP8 as W8,
+};
 use crate::bits::{piece, Check, Encoding, Field};
 
 pub(crate) struct Loongarch64;
@@ -119,36 +126,6 @@ static LO20_64: Encoding = Encoding {
 /// Bits 63:52 into si12 (`lu52i.d`).
 static HI12_64: Encoding = Encoding {
     fields: &[Field::insn(Check::None, 1, &[piece(52, 12, 10)])],
-};
-
-static D32: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Either(32))],
-};
-static D32_PC: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Signed(32))],
-};
-static D64: Encoding = Encoding {
-    fields: &[Field::data(8, Check::None)],
-};
-// ADD/SUB fields wrap (modular label arithmetic).
-static W6: Encoding = Encoding {
-    fields: &[Field {
-        at: 0,
-        bytes: 1,
-        bias: 0,
-        check: Check::None,
-        align: 1,
-        pieces: &[piece(0, 6, 0)],
-    }],
-};
-static W8: Encoding = Encoding {
-    fields: &[Field::data(1, Check::None)],
-};
-static W16: Encoding = Encoding {
-    fields: &[Field::data(2, Check::None)],
-};
-static W32: Encoding = Encoding {
-    fields: &[Field::data(4, Check::None)],
 };
 
 use Accumulate::{Add, Sub};
@@ -211,8 +188,6 @@ static TABLE: &[RelocKind] = &[
     k(110, "R_LARCH_CALL36", Branch, Pc, &CALL36),
 ];
 
-const DYNAMIC: &str = "dynamic-linker relocation in a relocatable object";
-const TLS: &str = "thread-local storage is not supported";
 /// clang emits them in `.gcc_except_table` of `-fexceptions` code built
 /// with relaxation (and in debug sections, which are not loaded).
 const ULEB: &str =

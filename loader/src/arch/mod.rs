@@ -385,6 +385,11 @@ pub(crate) trait ArchDef: Sync {
     }
 }
 
+/// Why thread-local kinds are refused.
+pub(crate) const REFUSED_TLS: &str = "thread-local storage is not supported";
+/// Why dynamic-linker kinds are refused.
+pub(crate) const REFUSED_DYNAMIC: &str = "dynamic-linker relocation in a relocatable object";
+
 /// Linker-defined symbols an object may reference while undefined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpecialSymbol {

@@ -41,7 +41,11 @@
 //!   error, as writable data lies a page further.
 //! * `st_other` local-entry value 7 (reserved by the ABI) is taken as 0.
 
-use super::{Arch, ArchDef, ArchTables, Formula, Place, RelocKind, SpecialSymbol, Target};
+use super::{
+    Arch, ArchDef, ArchTables, Formula, Place, RelocKind, SpecialSymbol, Target,
+    REFUSED_DYNAMIC as DYN, REFUSED_TLS as TLS,
+};
+use crate::bits::data::{EITHER16 as D16, EITHER32 as D32, SIGNED32 as D32_PC, WORD64 as D64};
 use crate::bits::{piece, read_le, write_le, Check, Encoding, Field, Piece};
 
 pub(crate) struct Ppc64;
@@ -51,19 +55,6 @@ pub(crate) struct Ppc64;
 pub(crate) const TOC_BIAS: u64 = 0x8000;
 
 // ---- data words -------------------------------------------------------
-
-static D16: Encoding = Encoding {
-    fields: &[Field::data(2, Check::Either(16))],
-};
-static D32: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Either(32))],
-};
-static D32_PC: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Signed(32))],
-};
-static D64: Encoding = Encoding {
-    fields: &[Field::data(8, Check::None)],
-};
 
 // ---- 16-bit immediates (the halfword the relocation points at) --------
 
@@ -259,8 +250,6 @@ static TABLE: &[RelocKind] = &[
     k(252, "R_PPC64_REL16_HA", Sym, Pc, &H16_HA),
 ];
 
-const TLS: &str = "thread-local storage is not supported";
-const DYN: &str = "dynamic-linker relocation in a relocatable object";
 const PLT: &str = "PLT/section-relative kind not used by ELFv2 objects";
 
 /// Kinds that exist but are refused, with the reason given in the error.

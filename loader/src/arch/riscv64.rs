@@ -75,7 +75,14 @@
 //! `SET_ULEB128`/`SUB_ULEB128` (a variable-length field that clang emits for
 //! C++ exception tables, never for these C and IR kernels).
 
-use super::{Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target};
+use super::{
+    Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target, REFUSED_DYNAMIC as DYNAMIC,
+    REFUSED_TLS as TLS,
+};
+use crate::bits::data::{
+    EITHER32 as D32, SIGNED32 as D32_PC, WORD64 as D64, WORD64 as W64, WRAP16 as W16,
+    WRAP32 as W32, WRAP6 as W6, WRAP8 as W8,
+};
 use crate::bits::{piece, Check, Encoding, Field, Piece};
 
 pub(crate) struct Riscv64;
@@ -153,39 +160,7 @@ static RVC_JUMP: Encoding = Encoding {
     fields: &[Field::insn(Check::Signed(12), 2, &CJ_PIECES).in_word(2)],
 };
 
-static D32: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Either(32))],
-};
-static D32_PC: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Signed(32))],
-};
-static D64: Encoding = Encoding {
-    fields: &[Field::data(8, Check::None)],
-};
 // Wrapping words for ADD/SUB/SET.
-static W8: Encoding = Encoding {
-    fields: &[Field::data(1, Check::None)],
-};
-static W16: Encoding = Encoding {
-    fields: &[Field::data(2, Check::None)],
-};
-static W32: Encoding = Encoding {
-    fields: &[Field::data(4, Check::None)],
-};
-static W64: Encoding = Encoding {
-    fields: &[Field::data(8, Check::None)],
-};
-/// The low 6 bits of a byte, the top 2 kept (`DW_CFA_advance_loc`).
-static W6: Encoding = Encoding {
-    fields: &[Field {
-        at: 0,
-        bytes: 1,
-        bias: 0,
-        check: Check::None,
-        align: 1,
-        pieces: &[piece(0, 6, 0)],
-    }],
-};
 
 use Accumulate::{Add, Sub};
 use Formula::{Absolute as Abs, Paired, PcRelative as Pc};
@@ -234,9 +209,6 @@ static TABLE: &[RelocKind] = &[
     // `.word sym@plt - .`: `L + A - P`, through the stub if out of reach.
     k(59, "R_RISCV_PLT32", Branch, Pc, &D32_PC),
 ];
-
-const TLS: &str = "thread-local storage is not supported";
-const DYNAMIC: &str = "dynamic-linker relocation in a relocatable object";
 
 /// Kinds that exist but are refused, with the reason given in the error.
 pub(crate) static REFUSED: &[(u32, &str, &str)] = &[

@@ -7,31 +7,13 @@
 //! `PC32` would load the data's first bytes instead).
 
 use super::{Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, Target};
-use crate::bits::{Check, Encoding, Field};
+use crate::bits::data::{
+    EITHER16 as D16, EITHER8 as D8, SIGNED16 as D16_PC, SIGNED32 as D32S, SIGNED8 as D8_PC,
+    UNSIGNED32 as D32U, WORD64 as D64,
+};
+use crate::bits::Encoding;
 
 pub(crate) struct X86_64;
-
-static D8: Encoding = Encoding {
-    fields: &[Field::data(1, Check::Either(8))],
-};
-static D8_PC: Encoding = Encoding {
-    fields: &[Field::data(1, Check::Signed(8))],
-};
-static D16: Encoding = Encoding {
-    fields: &[Field::data(2, Check::Either(16))],
-};
-static D16_PC: Encoding = Encoding {
-    fields: &[Field::data(2, Check::Signed(16))],
-};
-static D32U: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Unsigned(32))],
-};
-static D32S: Encoding = Encoding {
-    fields: &[Field::data(4, Check::Signed(32))],
-};
-static D64: Encoding = Encoding {
-    fields: &[Field::data(8, Check::None)],
-};
 
 use Formula::{Absolute as Abs, GotRelative as GotRel, PcRelative as Pc};
 use Target::{Branch, GotBase, GotSlot, Symbol as Sym};
