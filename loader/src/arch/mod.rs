@@ -273,7 +273,7 @@ impl RelocKind {
 
 /// Where a relocation lands, handed to the arch hooks.
 pub(crate) struct Place<'a> {
-    /// The bytes of the whole image.
+    /// The bytes of the image up to the end of the patched section.
     pub image: &'a mut [u8],
     /// Offset of the patched field in `image`.
     pub offset: usize,

@@ -618,7 +618,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
         if via_stub {
             p.def
                 .after_stub_branch(Place {
-                    image,
+                    // Cut at the section's end: an instruction rewrite must
+                    // not reach into whatever follows.
+                    image: &mut image
+                        [..(p.layout.section_offsets[r.section] + section_size) as usize],
                     offset: at,
                     r_type: r.r_type,
                 })
