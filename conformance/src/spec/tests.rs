@@ -537,3 +537,95 @@ fn discover_collects_sorted_specs_and_all_errors() {
     assert!(e.to_string().contains("x.c:1"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn parser_never_panics_on_garbage() {
+    // Random directive-shaped lines from a token soup: every outcome must be
+    // Ok or a SpecError, never a panic.
+    const TOKENS: &[&str] = &[
+        "fn",
+        "buf",
+        "arg",
+        "extern",
+        "calls",
+        "tolerance",
+        "flags",
+        "skip",
+        "seed",
+        "min-clang",
+        "about",
+        "f",
+        "x",
+        "n",
+        "(",
+        ")",
+        "[",
+        "]",
+        ":",
+        ",",
+        "=",
+        "*",
+        "+",
+        "-",
+        "->",
+        "%",
+        "f32",
+        "u8",
+        "i64",
+        "in",
+        "out",
+        "inout",
+        "uniform",
+        "iota",
+        "list",
+        "text",
+        "edges",
+        "per-call",
+        "bits",
+        "zero",
+        "0",
+        "1",
+        "-1",
+        "0x",
+        "0x7fc00000",
+        "1e39",
+        "nan",
+        "inf",
+        "max",
+        "min",
+        "\"",
+        "\"a\\x4\"",
+        "\\",
+        "ulp",
+        "exact",
+        "x86_64:",
+        "999999999999999999999",
+        ".5",
+        "5.",
+        "1e-",
+        "\t",
+        "é",
+    ];
+    let mut rng = SplitMix64::new(42);
+    for case in 0..3000 {
+        let mut text = String::new();
+        let lines = 1 + rng.below(5);
+        for _ in 0..lines {
+            text.push_str("//!");
+            for _ in 0..rng.below(12) {
+                text.push(' ');
+                text.push_str(TOKENS[rng.below(TOKENS.len() as u64) as usize]);
+            }
+            text.push('\n');
+        }
+        if case % 2 == 0 {
+            text.insert_str(0, "//! fn f(x: *f32, n: u32)\n//! arg n = 4\n");
+        }
+        if let Ok(spec) = parse_c(&text) {
+            let _ = spec.inputs();
+        }
+        if let Ok(spec) = KernelSpec::parse(Path::new("a/b.ll"), &text.replace("//!", ";!")) {
+            let _ = spec.inputs();
+        }
+    }
+}
