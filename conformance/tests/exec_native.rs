@@ -12,23 +12,16 @@ use conformance::runner::child::BackendKind;
 use conformance::runner::expected;
 use conformance::runner::pool::default_jobs;
 use conformance::runner::report::{summary, write_reports};
-use conformance::runner::run::{run, RunOptions};
+use conformance::runner::run::{run, RunOptions, Status};
 use conformance::runner::spawn::ChildCommand;
 use loader::compile::{clang_version, find_clang};
 use loader::Arch;
 
-#[test]
-fn corpus_runs_natively_through_both_backends() {
-    let Some(arch) = Arch::host() else {
-        eprintln!("host architecture not supported by the loader: nothing to run");
-        return;
-    };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+fn options(corpus: PathBuf, timeout: Duration) -> Option<RunOptions> {
+    let arch = Arch::host()?;
     let clang = find_clang(None).expect("clang (clang-19) is provisioned for the tests");
-    let expected =
-        expected::load(&dir.join("expected-failures.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let options = RunOptions {
-        corpus: dir.join("kernels"),
+    Some(RunOptions {
+        corpus,
         arch,
         backends: BackendKind::ALL.to_vec(),
         kernels: Vec::new(),
@@ -37,14 +30,25 @@ fn corpus_runs_natively_through_both_backends() {
         child: ChildCommand {
             exe: PathBuf::from(env!("CARGO_BIN_EXE_conformance")),
             wrapper: Vec::new(),
-            timeout: Duration::from_secs(300),
+            timeout,
         },
         clang_version: clang_version(&clang).ok(),
         clang: Some(clang),
         cpu: None,
-        expected,
+        expected: Vec::new(),
         progress: false,
+    })
+}
+
+#[test]
+fn corpus_runs_natively_through_both_backends() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let Some(mut options) = options(dir.join("kernels"), Duration::from_secs(300)) else {
+        eprintln!("host architecture not supported by the loader: nothing to run");
+        return;
     };
+    options.expected =
+        expected::load(&dir.join("expected-failures.toml")).unwrap_or_else(|e| panic!("{e}"));
     let report = run(&options);
     let text = summary(&report);
     println!("{text}");
@@ -55,4 +59,85 @@ fn corpus_runs_natively_through_both_backends() {
     let c = &report.counts;
     assert!(c.total > 0, "no kernels found");
     assert!(report.success(), "unexpected failures:\n{text}");
+}
+
+/// The harness survives crashes, hangs, guard-zone overruns and malformed
+/// kernels, charges each to the right backend, and keeps
+/// `expected-failures.toml` honest.
+#[test]
+fn harness_reports_crashes_hangs_and_bad_kernels() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("harness_faults");
+    let dir = root.join("t");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&dir).unwrap();
+    let kernels = [
+        ("ok.c", "//! fn add1(n: i32) -> i32\n//! arg n = 41\nint add1(int n) { return n + 1; }\n"),
+        ("crash.c", "//! fn boom(n: i32) -> i32\n//! arg n = 4\nint boom(int n) { volatile int *q = (volatile int *)0; return *q + n; }\n"),
+        ("hang.c", "//! fn spin(n: i32) -> i32\n//! arg n = 4\nint spin(int n) { volatile int x = 0; for (;;) x += n; return x; }\n"),
+        ("overrun.c", "//! fn wr(p: *i32, n: i32)\n//! arg n = 4\n//! buf p: i32[4] out\nvoid wr(int *p, int n) { for (int i = 0; i <= n; i++) p[i] = i; }\n"),
+        ("addr.c", "//! fn where_am_i(n: i32) -> u64\n//! arg n = 1\nunsigned long long where_am_i(int n) { return (unsigned long long)&where_am_i + n; }\n"),
+        ("bad.c", "//! fn f(n: i32) -> bogus\nint f(int n) { return n; }\n"),
+    ];
+    for (name, text) in kernels {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let xf = root.join("xf.toml");
+    std::fs::write(
+        &xf,
+        "[[failure]]\nkernel = \"t/ok\"\nreason = \"passes: must be reported\"\n\n\
+         [[failure]]\nkernel = \"t/addr\"\nbackend = \"jit\"\nreason = \"addresses differ\"\n",
+    )
+    .unwrap();
+    let Some(mut options) = options(root.clone(), Duration::from_secs(5)) else {
+        return;
+    };
+    options.expected = expected::load(&xf).unwrap();
+    let report = run(&options);
+    println!("{}", summary(&report));
+    let status = |k: &str| {
+        report
+            .kernels
+            .iter()
+            .find(|r| r.kernel == k)
+            .map(|r| r.status)
+    };
+    let failures = |k: &str| -> Vec<String> {
+        report
+            .kernels
+            .iter()
+            .filter(|r| r.kernel == k)
+            .flat_map(|r| {
+                r.failures
+                    .iter()
+                    .map(|f| format!("{}: {}", f.backend, f.what))
+            })
+            .collect()
+    };
+    assert_eq!(status("t/ok"), Some(Status::UnexpectedlyPassing));
+    assert_eq!(status("t/addr"), Some(Status::ExpectedFailure));
+    assert_eq!(status("t/crash"), Some(Status::Fail));
+    let crash = failures("t/crash");
+    assert!(
+        crash
+            .iter()
+            .all(|f| f.contains("SIGSEGV") && f.contains("call #0 boom")),
+        "{crash:?}"
+    );
+    assert_eq!(crash.len(), 2, "{crash:?}");
+    let hang = failures("t/hang");
+    assert!(
+        hang.len() == 2 && hang.iter().all(|f| f.contains("timeout")),
+        "{hang:?}"
+    );
+    let overrun = failures("t/overrun");
+    assert!(
+        overrun.len() == 2 && overrun.iter().all(|f| f.contains("wrote past the end")),
+        "{overrun:?}"
+    );
+    assert!(report
+        .kernels
+        .iter()
+        .any(|k| k.status == Status::BadKernel && k.kernel.ends_with("bad.c")));
+    assert!(!report.success());
+    assert_eq!(report.counts.total, 6);
 }

@@ -23,7 +23,11 @@ pub fn report_paths(path: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn failure_lines(k: &KernelReport) -> Vec<String> {
-    let head = format!("{} {} -O{}", k.kernel, k.arch, k.opt);
+    let head = if k.opt.is_empty() {
+        k.kernel.clone()
+    } else {
+        format!("{} {} -O{}", k.kernel, k.arch, k.opt)
+    };
     let mut out = Vec::new();
     match k.status {
         Status::Fail | Status::BadKernel | Status::ExpectedFailure => {

@@ -113,7 +113,8 @@ impl BackendReport {
     pub fn problem(&self) -> String {
         let mut s = match (self.status.as_str(), &self.stage) {
             ("error", Some(stage)) => format!("{stage} failed"),
-            (st, _) => st.to_string(),
+            (st, Some(stage)) => format!("{st} during `{stage}`"),
+            (st, None) => st.to_string(),
         };
         if let Some(m) = &self.message {
             s.push_str(": ");

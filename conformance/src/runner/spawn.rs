@@ -68,6 +68,13 @@ pub fn run_child(cmd: &ChildCommand, req: &ChildRequest) -> ChildEnd {
         }
         None => Command::new(&cmd.exe),
     };
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Its own process group, so that a timeout also ends the clang (or
+        // linker) the child is waiting for.
+        command.process_group(0);
+    }
     command
         .args(req.to_args())
         .stdin(Stdio::null())
@@ -91,6 +98,7 @@ pub fn run_child(cmd: &ChildCommand, req: &ChildRequest) -> ChildEnd {
             Ok(Some(s)) => break Ok(s),
             Ok(None) if start.elapsed() >= cmd.timeout => {
                 timed_out = true;
+                kill_group(child.id());
                 // Our own child, by its handle.
                 let _ = child.kill();
                 break child.wait();
@@ -141,6 +149,20 @@ pub fn run_child(cmd: &ChildCommand, req: &ChildRequest) -> ChildEnd {
             code: code.unwrap_or(-1),
             stderr,
         },
+    }
+}
+
+/// Kills the process group our child leads (its clang included).
+fn kill_group(pid: u32) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(pid) {
+        if pid > 0 {
+            // SAFETY: `-pid` names the process group created for this child
+            // by `process_group(0)`; only processes it started are in it.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
     }
 }
 
