@@ -181,6 +181,14 @@ mod tests {
     }
 
     #[test]
+    fn written_stanza_reads_back() {
+        let src = from_deb822(SOURCES, "bookworm").unwrap();
+        let text = source_text("deb", "bookworm-backports", &src);
+        assert_eq!(from_deb822(&text, "bookworm-backports").unwrap(), src);
+        assert!(from_deb822(&source_text("deb-src", "trixie", &src), "trixie").is_none());
+    }
+
+    #[test]
     fn one_line_format() {
         let t = "# x\ndeb-src http://a/ bookworm main\n\
                  deb [arch=amd64 signed-by=/k.gpg] http://b/debian bookworm main\n";
