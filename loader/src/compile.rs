@@ -9,6 +9,11 @@ use std::process::{Command, Stdio};
 /// The environment variable naming the clang binary to use.
 pub const CLANG_ENV: &str = "LOADER_CLANG";
 
+/// The environment variable giving the default CPU: `native`, `baseline`
+/// or a CPU name. Set it when running under qemu-user, where the host's
+/// clang cannot describe the emulated CPU as `native`.
+pub const CPU_ENV: &str = "LOADER_CPU";
+
 /// The source language handed to clang.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Language {
@@ -58,9 +63,21 @@ pub struct Compiler {
     pub extra_flags: Vec<String>,
 }
 
+impl Cpu {
+    /// The default CPU: `$LOADER_CPU` if set, else [`Cpu::Native`].
+    pub fn from_env() -> Cpu {
+        match std::env::var(CPU_ENV).ok().as_deref().map(str::trim) {
+            None | Some("") | Some("native") => Cpu::Native,
+            Some("baseline") => Cpu::Baseline,
+            Some(name) => Cpu::Named(name.to_string()),
+        }
+    }
+}
+
 impl Compiler {
     /// A compiler for `arch` with the clang found by [`find_clang`], `-O2`
-    /// and the native CPU.
+    /// and the CPU of [`Cpu::from_env`] (native unless `$LOADER_CPU` says
+    /// otherwise).
     pub fn new(arch: Arch) -> Result<Compiler> {
         Ok(Compiler::with_clang(find_clang(None)?, arch))
     }
@@ -70,7 +87,12 @@ impl Compiler {
         Compiler {
             clang: clang.into(),
             arch,
-            cpu: Cpu::Native,
+            // $LOADER_CPU describes the machine this process runs on.
+            cpu: if Arch::host() == Some(arch) {
+                Cpu::from_env()
+            } else {
+                Cpu::Native
+            },
             opt_level: "2".into(),
             extra_flags: Vec::new(),
         }
@@ -137,6 +159,14 @@ impl Compiler {
         let span =
             tracing::debug_span!("compile", arch = %self.arch, ?language, bytes = source.len());
         let _enter = span.enter();
+        // Checked up front: under qemu-user a failed exec shows up as exit
+        // status 127 of the child rather than as a spawn error.
+        if self.clang.components().count() > 1 && !self.clang.is_file() {
+            return Err(Error::ClangNotFound(format!(
+                "{} does not exist",
+                self.clang.display()
+            )));
+        }
         let mut child = Command::new(&self.clang)
             .args(self.flags(language))
             .args(["-", "-o", "-"])

@@ -48,7 +48,7 @@ pub mod resolve;
 
 pub use arch::Arch;
 pub use call::{FnPtr, Signature, Type, Value};
-pub use compile::{Compiler, Cpu, Language, CLANG_ENV};
+pub use compile::{Compiler, Cpu, Language, CLANG_ENV, CPU_ENV};
 pub use error::{Error, Result};
 pub use memory::page_size;
 pub use module::{Backend, Function, Jit, JitOptions, Module, SharedResolver, TypedFunction};

@@ -1,6 +1,8 @@
 //! Every error kind of the loader, produced on purpose; the messages' key
 //! parts are pinned because users and the harness read them.
 
+mod support;
+
 use loader::link::{link, LinkOptions};
 use loader::resolve::NoSymbols;
 use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Signature, Type, Value};
@@ -61,16 +63,14 @@ fn missing_clang_is_named() {
     let e = Jit::with_options(o)
         .load_source("int f(void){return 1;}", Language::C)
         .unwrap_err();
-    assert!(matches!(e, Error::ClangSpawn { .. }), "{e:?}");
+    assert!(matches!(e, Error::ClangNotFound(_)), "{e:?}");
     assert!(e.to_string().contains("/nonexistent/clang-99"), "{e}");
 }
 
 #[test]
 fn find_clang_reports_when_nothing_is_found() {
     // Run the lookup in a child environment with an empty PATH.
-    let exe = std::env::current_exe().unwrap();
-    let out = std::process::Command::new(exe)
-        .args(["--exact", "find_clang_child", "--nocapture"])
+    let out = support::self_command(&["--exact", "find_clang_child", "--nocapture"])
         .env("PATH", "/nonexistent")
         .env_remove(loader::CLANG_ENV)
         .env("LOADER_TEST_CHILD", "1")

@@ -1,6 +1,8 @@
 //! Promises about the memory of loaded modules: W^X, no files on the JIT
 //! path, unmapping on drop.
 
+mod support;
+
 use loader::{Jit, JitOptions, Language};
 
 const SRC: &str = r#"
@@ -71,9 +73,7 @@ fn no_mapping_of_the_image_is_writable_and_executable() {
 fn the_jit_path_writes_no_files() {
     // Compile in a child process whose TMPDIR does not exist: any temp file
     // would fail there.
-    let exe = std::env::current_exe().unwrap();
-    let out = std::process::Command::new(exe)
-        .args(["--exact", "load_with_tmpdir_missing", "--nocapture"])
+    let out = support::self_command(&["--exact", "load_with_tmpdir_missing", "--nocapture"])
         .env("TMPDIR", "/nonexistent/tmp/dir")
         .env("LOADER_TEST_CHILD", "1")
         .output()
