@@ -282,6 +282,9 @@ impl<'a> Prepared<'a> {
             .filter(|(_, s)| !s.name.is_empty() && !s.is_section())
             .filter(|(_, s)| !matches!(s.def, SymbolDef::Undefined))
             .filter(|(_, s)| s.kind != object::elf::STT_FILE)
+            // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code and
+            // data runs for disassemblers; they name nothing.
+            .filter(|(_, s)| !s.name.starts_with('$'))
             .map(|(i, s)| LinkedSymbol {
                 name: s.name.to_string(),
                 address: ctx.symbol_address(i),
