@@ -188,7 +188,8 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
     load_libm();
     let mut inputs = spec.inputs();
 
-    // Extern data symbols live in buffers owned by this process.
+    // Extern data symbols live in buffers owned by this process; missing
+    // compiler-rt helpers come from the harness.
     let externs: HashMap<String, u64> = inputs
         .externs
         .iter_mut()
@@ -205,7 +206,12 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
     let jit = Jit::with_options(JitOptions {
         compiler,
         backend: req.backend.loader_backend(),
-        resolver: Some(Arc::new(externs)),
+        resolver: Some(Arc::new(move |name: &str| {
+            externs
+                .get(name)
+                .copied()
+                .or_else(|| super::helpers::fallback(name))
+        })),
         process_symbols: true,
         record_log: req.backend == BackendKind::Jit,
     });

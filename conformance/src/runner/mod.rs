@@ -9,6 +9,7 @@ pub mod cli;
 pub mod expected;
 pub mod fixed;
 pub mod glob;
+pub mod helpers;
 pub mod oracle;
 pub mod pool;
 pub mod relocnames;
