@@ -64,7 +64,11 @@ impl DlopenLibrary {
         })?;
         let out = Command::new(&compiler.clang)
             .arg(format!("--target={}-linux-gnu", compiler.arch.clang_arch()))
-            .args(["-shared", "-nostdlib", "-fuse-ld=lld", "-o"])
+            // -Bsymbolic: references to the resolver's symbols (absolute
+            // `--defsym` values) are fixed at link time. Left dynamic, musl's
+            // loader would add the library's base to them (it ignores
+            // SHN_ABS), as seen on loongarch64.
+            .args(["-shared", "-nostdlib", "-fuse-ld=lld", "-Wl,-Bsymbolic", "-o"])
             .arg(&so_path)
             .arg(&obj_path)
             .args(&defsyms)
