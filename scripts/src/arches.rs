@@ -33,8 +33,9 @@ pub struct Arch {
     /// What `uname -m` answers on (or under qemu for) this arch.
     pub uname: String,
     pub clang_target: String,
-    /// Explicit CPU flags for kernels (never `native` under emulation).
-    pub clang_cpu_flags: Vec<String>,
+    /// The CPU kernels are compiled for, in the loader's `LOADER_CPU`
+    /// terms: a CPU name or `baseline` (never `native` under emulation).
+    pub clang_cpu: String,
     /// Oldest clang major version able to target this arch.
     pub min_clang: u32,
     pub page_size: u64,
@@ -78,6 +79,13 @@ impl Arch {
         }
         if !self.ar.is_empty() {
             env.push((format!("AR_{t}"), self.ar.clone()));
+        }
+        if !self.is_native() {
+            // The loader's own settings under emulation: the CPU to compile
+            // kernels for (clang cannot see the emulated CPU as `native`),
+            // and how tests re-run their own binary.
+            env.push(("LOADER_CPU".into(), self.clang_cpu.clone()));
+            env.push(("LOADER_TEST_RUNNER".into(), self.runner.join(" ")));
         }
         env
     }
@@ -135,7 +143,7 @@ pub fn parse(text: &str, root: &std::path::Path) -> Result<Vec<Arch>> {
             runner: t.array("runner")?.into_iter().map(expand).collect(),
             uname: t.string("uname")?,
             clang_target: t.string("clang_target")?,
-            clang_cpu_flags: t.array("clang_cpu_flags")?,
+            clang_cpu: t.string("clang_cpu")?,
             min_clang: u32::try_from(t.int("min_clang")?)?,
             page_size: u64::try_from(t.int("page_size")?)?,
             sysroot,
@@ -153,11 +161,8 @@ pub fn parse(text: &str, root: &std::path::Path) -> Result<Vec<Arch>> {
 /// Consistency rules the data must follow.
 fn check(a: &Arch) -> Result {
     let n = &a.name;
-    if a.clang_cpu_flags.iter().any(|f| f.contains("native")) {
-        bail!("[{n}] clang_cpu_flags must name an explicit CPU, not native");
-    }
-    if a.clang_cpu_flags.is_empty() {
-        bail!("[{n}] clang_cpu_flags must name an explicit CPU");
+    if a.clang_cpu.is_empty() || a.clang_cpu == "native" {
+        bail!("[{n}] clang_cpu must name an explicit CPU (or `baseline`), not native");
     }
     if !a.page_size.is_power_of_two() {
         bail!("[{n}] page_size must be a power of two");
@@ -179,7 +184,7 @@ fn check(a: &Arch) -> Result {
         bail!("[{n}] runner must pass `-L {{sysroot}}` and sysroot must be set");
     }
     if arg("-cpu").is_none() {
-        bail!("[{n}] runner must pass an explicit `-cpu` matching clang_cpu_flags");
+        bail!("[{n}] runner must pass an explicit `-cpu` matching clang_cpu");
     }
     if a.linker.is_empty() {
         bail!("[{n}] a foreign arch needs a linker");
@@ -304,9 +309,8 @@ pub fn main(args: Vec<String>) -> Result {
             }
         );
         println!(
-            "  clang         --target={} {}",
-            a.clang_target,
-            a.clang_cpu_flags.join(" ")
+            "  clang         --target={} (CPU {})",
+            a.clang_target, a.clang_cpu
         );
         println!("  min clang     {}", a.min_clang);
         println!("  page size     {}", a.page_size);

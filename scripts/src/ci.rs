@@ -96,7 +96,10 @@ pub fn ci_main(args: Vec<String>) -> Result {
         step("actionlint", &mut || actionlint(&sh));
         step("test", &mut || cargo_test(&sh, &[]));
         if !native_only {
-            step("foreign (setup --arch all, qemu-smoke)", &mut foreign_stage);
+            step(
+                "foreign (setup --arch all, qemu-smoke, qemu-test)",
+                &mut foreign_stage,
+            );
         }
         step("matrix", &mut matrix_stage);
     }
@@ -120,7 +123,8 @@ fn foreign_stage() -> Result {
     let all = arches::load()?;
     setup::run(&all, &[])?;
     let foreign: Vec<_> = all.into_iter().filter(|a| !a.is_native()).collect();
-    smoke::run(&foreign)
+    smoke::run(&foreign)?;
+    crate::qemu_test::run(&foreign, &[])
 }
 
 /// The arch x clang conformance matrix goes here once `cargo xtask matrix`

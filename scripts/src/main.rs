@@ -9,6 +9,7 @@ mod flags;
 mod loongarch;
 mod matrix;
 mod minitoml;
+mod qemu_test;
 mod setup;
 mod smoke;
 
@@ -29,6 +30,7 @@ cargo xtask <command> [options]
 Commands:
   setup       provision the machine (apt, rustup, qemu, sysroots); idempotent
   qemu-smoke  cross-build qemu/smoke and run it under qemu-user per arch
+  qemu-test   the loader's execution tests, cross-built, under qemu-user per arch
   arches      print qemu/arches.toml as read, or shell exports for one arch
   test        setup (native) then `cargo test --workspace [ARGS...]`
   ci          what CI runs: setup, fmt, clippy, actionlint, test, qemu-smoke
@@ -46,6 +48,7 @@ fn main() {
     let res = match cmd.as_str() {
         "setup" => setup::main(args),
         "qemu-smoke" => smoke::main(args),
+        "qemu-test" => qemu_test::main(args),
         "arches" => arches::main(args),
         "test" => ci::test_main(args),
         "ci" => ci::ci_main(args),
