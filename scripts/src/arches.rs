@@ -361,7 +361,7 @@ mod tests {
         let good = std::fs::read_to_string(crate::root().join(FILE)).unwrap();
         let root = std::path::Path::new("/r");
         for (from, to) in [
-            ("\"-mcpu=pwr9\"", "\"-mcpu=native\""),
+            ("clang_cpu = \"pwr9\"", "clang_cpu = \"native\""),
             ("\"-cpu\", \"power9\"", "\"-x\", \"power9\""),
             (
                 "page_size = 4096\n\n[ppc64le]",
