@@ -85,7 +85,7 @@ impl Arch {
             // kernels for (clang cannot see the emulated CPU as `native`),
             // and how tests re-run their own binary.
             env.push(("LOADER_CPU".into(), self.clang_cpu.clone()));
-            env.push(("LOADER_TEST_RUNNER".into(), self.runner.join(" ")));
+            env.push(("LOADER_RUNNER".into(), self.runner.join(" ")));
         }
         env
     }

@@ -13,7 +13,7 @@ cargo xtask qemu-test [--arch LIST|all] [-- CARGO_TEST_ARGS...]
 For each arch (default: every foreign one), cross-build the loader's
 execution tests (loader/tests/{exec_host,memory_host,errors}.rs) with the
 toolchain, linker and rustflags of qemu/arches.toml and run them under the
-arch's runner, with LOADER_CPU (the kernels' CPU) and LOADER_TEST_RUNNER
+arch's runner, with LOADER_CPU (the kernels' CPU) and LOADER_RUNNER
 set from the same table. The host-independent link tests (link_*.rs) run in
 `cargo xtask test`; they need no emulation.
 Run `cargo xtask setup --arch <same>` first.

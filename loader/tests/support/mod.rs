@@ -3,10 +3,11 @@
 use std::process::Command;
 
 /// The environment variable holding the emulator command (e.g.
-/// `qemu-aarch64 -L /usr/aarch64-linux-gnu`) when the tests run under
-/// qemu-user: a test that re-runs its own binary must go through it, since
-/// the kernel cannot execute a foreign binary by itself.
-pub const RUNNER_ENV: &str = "LOADER_TEST_RUNNER";
+/// `qemu-aarch64 -L /usr/aarch64-linux-gnu`) when this process runs under
+/// qemu-user: re-running its own binary must go through it, since the host
+/// kernel cannot execute a foreign binary by itself (no binfmt_misc here).
+/// The conformance harness reads the same variable.
+pub const RUNNER_ENV: &str = "LOADER_RUNNER";
 
 /// A command that runs this test binary again (through the emulator when
 /// there is one) with `args`.
