@@ -225,6 +225,14 @@ pub enum Tolerance {
     Ulp(u64),
 }
 
+/// A minimum clang version that applies to one architecture only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchMinClang {
+    pub arch: Arch,
+    pub version: u32,
+    pub reason: String,
+}
+
 /// An architecture on which the kernel is not run, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skip {
@@ -254,6 +262,9 @@ pub struct KernelSpec {
     /// Minimum clang major version as declared (see
     /// [`KernelSpec::min_clang_version`] for the effective one).
     pub min_clang: Option<u32>,
+    /// Per-architecture minimum clang versions (`min-clang N ARCH: reason`),
+    /// for clangs that cannot compile the kernel for one target only.
+    pub min_clang_arch: Vec<ArchMinClang>,
     pub skips: Vec<Skip>,
     /// Extra seed mixed into the name-derived seed (`seed` directive).
     pub seed: u64,
@@ -353,6 +364,21 @@ impl KernelSpec {
             Lang::C => None,
         };
         match (self.min_clang, implicit) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The effective minimum clang major version on `arch`: the larger of
+    /// [`KernelSpec::min_clang_version`] and the per-arch `min-clang`.
+    pub fn min_clang_version_for(&self, arch: Arch) -> Option<u32> {
+        let per_arch = self
+            .min_clang_arch
+            .iter()
+            .filter(|m| m.arch == arch)
+            .map(|m| m.version)
+            .max();
+        match (self.min_clang_version(), per_arch) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         }

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::{
-    Arch, ArgSpec, BufferSpec, Direction, Entry, GenKind, Generator, KernelSpec, Lang, Param,
-    ParamKind, Scalar, ScalarType, Skip, SpecError, Tolerance,
+    Arch, ArchMinClang, ArgSpec, BufferSpec, Direction, Entry, GenKind, Generator, KernelSpec,
+    Lang, Param, ParamKind, Scalar, ScalarType, Skip, SpecError, Tolerance,
 };
 
 /// Largest buffer, in bytes.
@@ -369,6 +369,7 @@ struct RawSpec {
     tolerance: Option<(usize, Tolerance)>,
     flags: Vec<String>,
     min_clang: Option<(usize, u32)>,
+    min_clang_arch: Vec<ArchMinClang>,
     skips: Vec<Skip>,
     seed: Option<(usize, u64)>,
 }
@@ -513,42 +514,44 @@ fn parse_directive(d: &Directive, raw: &mut RawSpec) -> Result<(), String> {
             Ok(())
         }
         "min-clang" => {
-            let v: u32 = rest
+            let (version, arches) = match rest.split_once(char::is_whitespace) {
+                Some((v, a)) => (v, Some(a.trim())),
+                None => (rest, None),
+            };
+            let v: u32 = version
                 .parse()
-                .map_err(|_| format!("`min-clang` expects a major version, found `{rest}`"))?;
+                .map_err(|_| format!("`min-clang` expects a major version, found `{version}`"))?;
             if !(3..=99).contains(&v) {
                 return Err(format!(
                     "`min-clang {v}` is not a plausible clang major version"
                 ));
             }
-            once(&mut raw.min_clang, d.line, v, "min-clang")
+            match arches {
+                None => once(&mut raw.min_clang, d.line, v, "min-clang"),
+                Some(spec) => {
+                    for (arch, reason) in parse_arch_list(spec, "min-clang N")? {
+                        if raw.min_clang_arch.iter().any(|m| m.arch == arch) {
+                            return Err(format!(
+                                "`min-clang` for `{}` is given twice",
+                                arch.name()
+                            ));
+                        }
+                        raw.min_clang_arch.push(ArchMinClang {
+                            arch,
+                            version: v,
+                            reason,
+                        });
+                    }
+                    Ok(())
+                }
+            }
         }
         "skip" => {
-            let (arches, reason) = rest
-                .split_once(':')
-                .ok_or_else(|| "`skip` expects `ARCH[, ARCH...]: reason`".to_string())?;
-            let reason = reason.trim();
-            if reason.is_empty() {
-                return Err("`skip` needs a reason after the `:`".into());
-            }
-            let mut any = false;
-            for a in arches.split([',', ' ']).filter(|s| !s.is_empty()) {
-                let arch = Arch::from_name(a).ok_or_else(|| {
-                    format!(
-                        "unknown architecture `{a}` (expected x86_64 aarch64 riscv64 loongarch64 ppc64le)"
-                    )
-                })?;
+            for (arch, reason) in parse_arch_list(rest, "skip")? {
                 if raw.skips.iter().any(|s| s.arch == arch) {
-                    return Err(format!("architecture `{a}` is skipped twice"));
+                    return Err(format!("architecture `{}` is skipped twice", arch.name()));
                 }
-                raw.skips.push(Skip {
-                    arch,
-                    reason: reason.to_string(),
-                });
-                any = true;
-            }
-            if !any {
-                return Err("`skip` names no architecture".into());
+                raw.skips.push(Skip { arch, reason });
             }
             Ok(())
         }
@@ -566,6 +569,33 @@ fn parse_directive(d: &Directive, raw: &mut RawSpec) -> Result<(), String> {
              tolerance, flags, min-clang, skip, seed)"
         )),
     }
+}
+
+/// `ARCH[, ARCH...]: reason` (after `skip` or `min-clang N`).
+fn parse_arch_list(text: &str, what: &str) -> Result<Vec<(Arch, String)>, String> {
+    let (arches, reason) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{what}` expects `ARCH[, ARCH...]: reason`"))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(format!("`{what}` needs a reason after the `:`"));
+    }
+    let mut out: Vec<(Arch, String)> = Vec::new();
+    for a in arches.split([',', ' ']).filter(|s| !s.is_empty()) {
+        let arch = Arch::from_name(a).ok_or_else(|| {
+            format!(
+                "unknown architecture `{a}` (expected x86_64 aarch64 riscv64 loongarch64 ppc64le)"
+            )
+        })?;
+        if out.iter().any(|(x, _)| *x == arch) {
+            return Err(format!("architecture `{a}` is named twice"));
+        }
+        out.push((arch, reason.to_string()));
+    }
+    if out.is_empty() {
+        return Err(format!("`{what}` names no architecture"));
+    }
+    Ok(out)
 }
 
 /// `NAME(p: T, q: *T) -> T`
@@ -1308,6 +1338,7 @@ fn resolve(
         tolerance: raw.tolerance.map(|(_, t)| t).unwrap_or_default(),
         flags: raw.flags,
         min_clang: raw.min_clang.map(|(_, v)| v),
+        min_clang_arch: raw.min_clang_arch,
         skips: raw.skips,
         seed: raw.seed.map(|(_, v)| v).unwrap_or(0),
     })

@@ -63,6 +63,7 @@ fn parses_ir_externs_calls_skip_and_continuations() {
 ;! extern g_table: i32[16] inout = list(1, -2, max, min)
 ;! calls 4
 ;! min-clang 16
+;! min-clang 17 loongarch64: clang-16 crashes
 ;! skip ppc64le, loongarch64: no reason really
 ;! seed 7
 define i64 @step(i64 %k, ptr %out) { ret i64 %k }
@@ -87,6 +88,9 @@ define i64 @step(i64 %k, ptr %out) { ret i64 %k }
     );
     assert_eq!(s.calls, 4);
     assert_eq!(s.min_clang_version(), Some(16));
+    assert_eq!(s.min_clang_version_for(Arch::X86_64), Some(16));
+    assert_eq!(s.min_clang_version_for(Arch::Loongarch64), Some(17));
+    assert_eq!(s.min_clang_arch[0].reason, "clang-16 crashes");
     assert_eq!(s.skip_reason(Arch::Ppc64le), Some("no reason really"));
     assert_eq!(s.skip_reason(Arch::X86_64), None);
     assert_eq!(s.seed, 7);
@@ -239,6 +243,21 @@ fn bad_headers_name_the_line() {
             "ARCH[, ARCH...]: reason",
         ),
         ("//! fn f()\n//! skip x86_64:  \n", 2, "needs a reason"),
+        (
+            "//! fn f()\n//! min-clang 17 ppc64le\n",
+            2,
+            "ARCH[, ARCH...]: reason",
+        ),
+        (
+            "//! fn f()\n//! min-clang 1x\n",
+            2,
+            "expects a major version",
+        ),
+        (
+            "//! fn f()\n//! min-clang 16\n//! min-clang 17\n",
+            3,
+            "duplicate `min-clang`",
+        ),
         (
             "//! fn f()\n//! frobnicate\n",
             2,
