@@ -1,7 +1,9 @@
 //! compiler-rt helpers the host's libraries may lack, supplied by the
 //! harness so that kernels using them run everywhere.
 //!
-//! The half-precision conversions are the case in point: clang calls
+//! musl (loongarch64) exports no compiler-rt helper at all, so the 128-bit
+//! integer helpers are here too. The half-precision conversions are the
+//! other case: clang calls
 //! `__truncsfhf2`/`__extendhfsf2`/`__truncdfhf2` (x86_64, riscv64, aarch64)
 //! or the legacy `__gnu_f2h_ieee`/`__gnu_h2f_ieee` (ppc64le, loongarch64)
 //! for `_Float16`/`half`, but e.g. riscv64's `libgcc_s` (GCC 12) has none of
@@ -128,6 +130,85 @@ extern "C" fn gnu_h2f_ieee(h: u16) -> f32 {
     half_to_f32(h)
 }
 
+// 128-bit integer helpers (libgcc_s has them on glibc targets; musl has
+// none). Rust's `u128`/`i128` follow each target's C ABI for `__int128`.
+// Division by zero returns 0 instead of trapping (undefined in C; no
+// kernel divides by zero). Conversions follow compiler-rt: saturating,
+// and a NaN converts like an out-of-range value of its sign.
+
+extern "C" fn multi3(a: i128, b: i128) -> i128 {
+    a.wrapping_mul(b)
+}
+
+extern "C" fn divti3(a: i128, b: i128) -> i128 {
+    a.checked_div(b)
+        .unwrap_or(if b == 0 { 0 } else { a.wrapping_div(b) })
+}
+
+extern "C" fn modti3(a: i128, b: i128) -> i128 {
+    a.checked_rem(b).unwrap_or(0)
+}
+
+extern "C" fn udivti3(a: u128, b: u128) -> u128 {
+    a.checked_div(b).unwrap_or(0)
+}
+
+extern "C" fn umodti3(a: u128, b: u128) -> u128 {
+    a.checked_rem(b).unwrap_or(0)
+}
+
+fn nan_to_signed(negative: bool) -> i128 {
+    if negative {
+        i128::MIN
+    } else {
+        i128::MAX
+    }
+}
+
+extern "C" fn fixdfti(a: f64) -> i128 {
+    if a.is_nan() {
+        nan_to_signed(a.is_sign_negative())
+    } else {
+        a as i128
+    }
+}
+
+extern "C" fn fixsfti(a: f32) -> i128 {
+    fixdfti(a as f64)
+}
+
+extern "C" fn fixunsdfti(a: f64) -> u128 {
+    if a.is_nan() {
+        if a.is_sign_negative() {
+            0
+        } else {
+            u128::MAX
+        }
+    } else {
+        a as u128
+    }
+}
+
+extern "C" fn fixunssfti(a: f32) -> u128 {
+    fixunsdfti(a as f64)
+}
+
+extern "C" fn floattidf(a: i128) -> f64 {
+    a as f64
+}
+
+extern "C" fn floatuntidf(a: u128) -> f64 {
+    a as f64
+}
+
+extern "C" fn floattisf(a: i128) -> f32 {
+    a as f32
+}
+
+extern "C" fn floatuntisf(a: u128) -> f32 {
+    a as f32
+}
+
 /// The harness's implementation of a helper, by name.
 pub fn helper(name: &str) -> Option<u64> {
     let float_abi = cfg!(any(
@@ -141,6 +222,19 @@ pub fn helper(name: &str) -> Option<u64> {
         "__extendhfsf2" if float_abi => extendhfsf2 as extern "C" fn(f32) -> f32 as usize,
         "__gnu_f2h_ieee" => gnu_f2h_ieee as extern "C" fn(f32) -> u16 as usize,
         "__gnu_h2f_ieee" => gnu_h2f_ieee as extern "C" fn(u16) -> f32 as usize,
+        "__multi3" => multi3 as extern "C" fn(i128, i128) -> i128 as usize,
+        "__divti3" => divti3 as extern "C" fn(i128, i128) -> i128 as usize,
+        "__modti3" => modti3 as extern "C" fn(i128, i128) -> i128 as usize,
+        "__udivti3" => udivti3 as extern "C" fn(u128, u128) -> u128 as usize,
+        "__umodti3" => umodti3 as extern "C" fn(u128, u128) -> u128 as usize,
+        "__fixdfti" => fixdfti as extern "C" fn(f64) -> i128 as usize,
+        "__fixsfti" => fixsfti as extern "C" fn(f32) -> i128 as usize,
+        "__fixunsdfti" => fixunsdfti as extern "C" fn(f64) -> u128 as usize,
+        "__fixunssfti" => fixunssfti as extern "C" fn(f32) -> u128 as usize,
+        "__floattidf" => floattidf as extern "C" fn(i128) -> f64 as usize,
+        "__floatuntidf" => floatuntidf as extern "C" fn(u128) -> f64 as usize,
+        "__floattisf" => floattisf as extern "C" fn(i128) -> f32 as usize,
+        "__floatuntisf" => floatuntisf as extern "C" fn(u128) -> f32 as usize,
         _ => return None,
     };
     Some(f as u64)
@@ -214,6 +308,22 @@ mod tests {
         // sNaN is quieted, payload kept.
         assert_eq!(f32_to_half(f32::from_bits(0x7f80_2000)), 0x7e01);
         assert_eq!(half_to_f32(0x7c01).to_bits(), 0x7fc0_2000);
+    }
+
+    #[test]
+    fn int128_helpers_follow_compiler_rt() {
+        assert_eq!(divti3(i128::MIN, -1), i128::MIN);
+        assert_eq!(divti3(-7, 2), -3);
+        assert_eq!(modti3(-7, 2), -1);
+        assert_eq!(udivti3(u128::MAX, 3), u128::MAX / 3);
+        assert_eq!(udivti3(1, 0), 0);
+        assert_eq!(fixdfti(f64::NAN), i128::MAX);
+        assert_eq!(fixdfti(-f64::NAN), i128::MIN);
+        assert_eq!(fixdfti(-1e40), i128::MIN);
+        assert_eq!(fixunsdfti(-1.0), 0);
+        assert_eq!(fixunsdfti(f64::NAN), u128::MAX);
+        assert_eq!(floatuntidf(u128::MAX), 2f64.powi(128));
+        assert_eq!(multi3(i128::MAX, 2), -2);
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn failure_lines(k: &KernelReport) -> Vec<String> {
     match k.status {
         Status::Fail | Status::BadKernel | Status::ExpectedFailure => {
             for f in &k.failures {
-                let first = f.what.lines().next().unwrap_or("");
+                let first = super::run::first_line(&f.what);
                 out.push(format!(
                     "{}: {head} [{}] {first}",
                     k.status.name(),

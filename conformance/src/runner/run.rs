@@ -118,9 +118,20 @@ impl BackendReport {
         };
         if let Some(m) = &self.message {
             s.push_str(": ");
-            s.push_str(m.lines().next().unwrap_or(""));
+            s.push_str(&first_line(m));
         }
         s
+    }
+}
+
+/// The first line of a message, joined with the next non-empty one when it
+/// only introduces it (`clang failed (...):` + the first diagnostic).
+pub fn first_line(m: &str) -> String {
+    let mut lines = m.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("").to_string();
+    match lines.next() {
+        Some(next) if first.ends_with(':') => format!("{first} {next}"),
+        _ => first,
     }
 }
 
