@@ -37,7 +37,8 @@ RUN OPTIONS:
   --opt LEVEL         0,1,2,3,s,z; a comma list runs each (default 2)
   --corpus DIR        kernel directory (default: the crate's kernels/)
   --expected FILE     expected failures (default: <corpus>/../expected-failures.toml)
-  --report PATH       write PATH.json and PATH.md (default target/conformance/report)
+  --report PATH       write PATH.json and PATH.md (default: the workspace's
+                      target/conformance/report, or $CARGO_TARGET_DIR/conformance/report)
   --jobs N            kernels in parallel (default: available cores)
   --timeout SECS      per child process, compile included (default 120)
   --clang PATH        clang binary (default: $LOADER_CLANG, clang, newest clang-NN)
@@ -55,6 +56,22 @@ failure or unexpected pass; 2 on a usage or setup error.
 /// The default corpus: the crate's `kernels/` directory.
 pub fn default_corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("kernels")
+}
+
+/// `$CARGO_TARGET_DIR/conformance/report`, else the workspace's
+/// `target/conformance/report`.
+fn default_report() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            manifest
+                .parent()
+                .map(|w| w.join("target"))
+                .unwrap_or_else(|| PathBuf::from("target"))
+        });
+    target.join("conformance").join("report")
 }
 
 struct Args {
@@ -130,7 +147,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
     let mut opts = vec!["2".to_string()];
     let mut corpus = default_corpus();
     let mut expected_path: Option<PathBuf> = None;
-    let mut report_path = PathBuf::from("target/conformance/report");
+    let mut report_path = default_report();
     let mut jobs = default_jobs();
     let mut timeout = 120.0f64;
     let mut clang: Option<PathBuf> = None;
