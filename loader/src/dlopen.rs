@@ -10,6 +10,20 @@ use crate::resolve::Resolver;
 use std::ffi::{CStr, CString};
 use std::process::Command;
 
+/// musl's dynamic loader adds a library's base to the value of an
+/// `SHN_ABS` symbol it defines (glibc does not), so a resolver symbol given
+/// as an absolute `--defsym` would come out shifted (seen on loongarch64).
+/// Under musl, `-Bsymbolic` makes lld fix such references at link time
+/// instead. Its cost: a call to a resolver-supplied *function* then becomes a
+/// direct branch, which lld refuses if the function is out of branch range
+/// (libm and compiler-rt stay undefined and go through the PLT as usual).
+/// Under glibc the references stay dynamic, through the GOT and PLT.
+const SYMBOLIC: &[&str] = if cfg!(target_env = "musl") {
+    &["-Wl,-Bsymbolic"]
+} else {
+    &[]
+};
+
 /// A `dlopen`ed library; `dlclose`d on drop.
 #[derive(Debug)]
 pub struct DlopenLibrary {
@@ -64,11 +78,9 @@ impl DlopenLibrary {
         })?;
         let out = Command::new(&compiler.clang)
             .arg(format!("--target={}-linux-gnu", compiler.arch.clang_arch()))
-            // -Bsymbolic: references to the resolver's symbols (absolute
-            // `--defsym` values) are fixed at link time. Left dynamic, musl's
-            // loader would add the library's base to them (it ignores
-            // SHN_ABS), as seen on loongarch64.
-            .args(["-shared", "-nostdlib", "-fuse-ld=lld", "-Wl,-Bsymbolic", "-o"])
+            .args(["-shared", "-nostdlib", "-fuse-ld=lld"])
+            .args(SYMBOLIC)
+            .arg("-o")
             .arg(&so_path)
             .arg(&obj_path)
             .args(&defsyms)
