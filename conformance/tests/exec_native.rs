@@ -25,6 +25,7 @@ fn options(corpus: PathBuf, timeout: Duration) -> Option<RunOptions> {
         arch,
         backends: BackendKind::ALL.to_vec(),
         kernels: Vec::new(),
+        exclude: Vec::new(),
         opts: vec!["2".into()],
         jobs: default_jobs(),
         child: ChildCommand {

@@ -34,6 +34,7 @@ RUN OPTIONS:
   --backend B         jit | dlopen | both (default both)
   --kernel GLOB       kernel names to run (repeatable; `math` = the category,
                       `*` and `?` are wildcards)
+  --exclude GLOB      kernels not to run (repeatable, same syntax)
   --opt LEVEL         0,1,2,3,s,z; a comma list runs each (default 2)
   --corpus DIR        kernel directory (default: the crate's kernels/)
   --expected FILE     expected failures (default: <corpus>/../expected-failures.toml)
@@ -144,6 +145,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
     let mut arch = host;
     let mut backends = BackendKind::ALL.to_vec();
     let mut kernels = Vec::new();
+    let mut exclude = Vec::new();
     let mut opts = vec!["2".to_string()];
     let mut corpus = default_corpus();
     let mut expected_path: Option<PathBuf> = None;
@@ -167,6 +169,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
                 }
             }
             "--kernel" => kernels.push(a.value(&flag)?),
+            "--exclude" => exclude.push(a.value(&flag)?),
             "--opt" => opts = parse_opts(&a.value(&flag)?)?,
             "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
             "--expected" => expected_path = Some(PathBuf::from(a.value(&flag)?)),
@@ -227,6 +230,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
         arch,
         backends,
         kernels,
+        exclude,
         opts,
         jobs,
         child: ChildCommand {

@@ -224,21 +224,46 @@ fn link_object(spec: &KernelSpec, arch: Arch, object: &[u8], mut out: FixedLink)
         }
     }
     let resolver = FakeResolver::for_spec(spec);
-    if let Ok(p) = loader::link::Prepared::new(object, arch, &LinkOptions::default()) {
-        let mut names: Vec<&str> = p.undefined_symbols();
+    let prepared = std::panic::catch_unwind(|| {
+        loader::link::Prepared::new(object, arch, &LinkOptions::default())
+            .map(|p| {
+                p.undefined_symbols()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .ok()
+    });
+    if let Ok(Some(mut names)) = prepared {
         names.sort_unstable();
         names.dedup();
         out.externals = names
             .into_iter()
             .map(|n| {
-                let data = resolver.is_data(n);
-                (n.to_string(), fake_address(n, data), data)
+                let data = resolver.is_data(&n);
+                let addr = fake_address(&n, data);
+                (n, addr, data)
             })
             .collect();
     }
-    out.outcome = link(object, arch, FIXED_BASE, &resolver, &LinkOptions::default())
-        .map(|img| img.output.log)
-        .map_err(|e| FixedError::Link(e.to_string()));
+    // The engines are under development: a panic in the link step is
+    // reported like an error instead of ending the census or the test.
+    let linked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        link(object, arch, FIXED_BASE, &resolver, &LinkOptions::default())
+    }));
+    out.outcome = match linked {
+        Ok(r) => r
+            .map(|img| img.output.log)
+            .map_err(|e| FixedError::Link(e.to_string())),
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into());
+            Err(FixedError::Link(format!("the loader panicked: {msg}")))
+        }
+    };
     out
 }
 

@@ -240,10 +240,17 @@ pub fn helper(name: &str) -> Option<u64> {
     Some(f as u64)
 }
 
-/// The process's symbol if `dlsym` finds one, else the harness's helper.
+/// The harness's helper, only for names `dlsym` does not find: a name the
+/// process has is left to the loaders (the in-memory loader asks `dlsym`
+/// itself; the dlopen backend leaves it to the dynamic loader, which binds
+/// it through a PLT, whereas a resolver answer becomes an absolute
+/// `--defsym` that a PC-relative call may not reach).
 pub fn fallback(name: &str) -> Option<u64> {
     helper(name)?;
-    ProcessSymbols.resolve(name).or_else(|| helper(name))
+    match ProcessSymbols.resolve(name) {
+        Some(_) => None,
+        None => helper(name),
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct RunOptions {
     pub backends: Vec<BackendKind>,
     /// `--kernel` selectors; all kernels when empty.
     pub kernels: Vec<String>,
+    /// `--exclude` selectors: kernels not to run.
+    pub exclude: Vec<String>,
     pub opts: Vec<String>,
     pub jobs: usize,
     pub child: ChildCommand,
@@ -482,6 +484,7 @@ pub fn run(o: &RunOptions) -> Report {
     let specs: Vec<KernelSpec> = specs
         .into_iter()
         .filter(|s| o.kernels.is_empty() || o.kernels.iter().any(|sel| selects(sel, &s.name)))
+        .filter(|s| !o.exclude.iter().any(|sel| selects(sel, &s.name)))
         .collect();
     let work: Vec<(&KernelSpec, &str)> = o
         .opts
