@@ -6,6 +6,7 @@ mod apt;
 mod arches;
 mod ci;
 mod flags;
+mod gen_kernels;
 mod loongarch;
 mod matrix;
 mod minitoml;
@@ -35,6 +36,7 @@ Commands:
   test        setup (native) then `cargo test --workspace [ARGS...]`
   ci          what CI runs: setup, fmt, clippy, actionlint, test, qemu-smoke
   matrix      arch x clang conformance run (placeholder, not written yet)
+  gen-kernels regenerate conformance/kernels/generated*/ (--check: fail if stale)
 
 `cargo xtask <command> --help` says what each command touches.";
 
@@ -53,6 +55,7 @@ fn main() {
         "test" => ci::test_main(args),
         "ci" => ci::ci_main(args),
         "matrix" => matrix::main(args),
+        "gen-kernels" => gen_kernels::main(args),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
             Ok(())
