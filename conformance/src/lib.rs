@@ -7,5 +7,6 @@
 //! harness: child-process execution, comparison, census and reports.
 
 pub mod reference;
+pub mod reference_generated;
 pub mod runner;
 pub mod spec;

@@ -88,6 +88,7 @@ pub fn reference(kernel: &str) -> Option<ReferenceFn> {
         .iter()
         .find(|(name, _)| *name == kernel)
         .map(|(_, f)| *f)
+        .or_else(|| crate::reference_generated::reference(kernel))
 }
 
 /// Generates the kernel's inputs and runs its reference on them.
