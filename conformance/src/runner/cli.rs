@@ -24,7 +24,6 @@ USAGE:
                      [--clang PATH] [--jobs N]
                                  compile + link every kernel for each arch at a fixed
                                  base; list relocation types, counts, link errors
-
   conformance link   --arch A --kernel GLOB [--corpus DIR] [--opt LEVEL] [--clang PATH]
                                  print the relocation log of a fixed-base link (what
                                  the snapshot tests store)

@@ -486,6 +486,19 @@ pub fn run(o: &RunOptions) -> Report {
         .filter(|s| o.kernels.is_empty() || o.kernels.iter().any(|sel| selects(sel, &s.name)))
         .filter(|s| !o.exclude.iter().any(|sel| selects(sel, &s.name)))
         .collect();
+    if o.kernels.is_empty() && o.exclude.is_empty() {
+        for e in &o.expected {
+            if !specs
+                .iter()
+                .any(|s| super::glob::glob_match(&e.kernel, &s.name))
+            {
+                eprintln!(
+                    "warning: expected-failures entry at line {} (`{}`) matches no kernel",
+                    e.line, e.kernel
+                );
+            }
+        }
+    }
     let work: Vec<(&KernelSpec, &str)> = o
         .opts
         .iter()
