@@ -30,7 +30,9 @@ fn options(corpus: PathBuf, timeout: Duration) -> Option<RunOptions> {
         jobs: default_jobs(),
         child: ChildCommand {
             exe: PathBuf::from(env!("CARGO_BIN_EXE_conformance")),
-            wrapper: Vec::new(),
+            // Under qemu-user (`cargo xtask qemu-test`), children go through
+            // the emulator too.
+            wrapper: conformance::runner::spawn::runner_from_env(),
             timeout,
         },
         clang_version: clang_version(&clang).ok(),

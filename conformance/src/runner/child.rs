@@ -58,7 +58,7 @@ pub struct ChildRequest {
     pub backend: BackendKind,
     pub arch: Arch,
     pub opt: String,
-    /// Explicit CPU; native when `None`.
+    /// Explicit CPU; `$LOADER_CPU` or native when `None`.
     pub cpu: Option<String>,
     pub clang: Option<PathBuf>,
 }
@@ -198,10 +198,10 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
     let clang = find_clang(req.clang.as_deref()).map_err(|e| ("compile", e.to_string()))?;
     let mut compiler = loader::Compiler::with_clang(clang, req.arch);
     compiler.opt_level = req.opt.clone();
-    compiler.cpu = match &req.cpu {
-        Some(c) => Cpu::Named(c.clone()),
-        None => Cpu::Native,
-    };
+    // Without --cpu, `with_clang` chose `$LOADER_CPU` or native.
+    if let Some(c) = &req.cpu {
+        compiler.cpu = Cpu::Named(c.clone());
+    }
     compiler.extra_flags = spec.flags.clone();
     let jit = Jit::with_options(JitOptions {
         compiler,

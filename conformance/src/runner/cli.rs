@@ -42,11 +42,13 @@ RUN OPTIONS:
   --jobs N            kernels in parallel (default: available cores)
   --timeout SECS      per child process, compile included (default 120)
   --clang PATH        clang binary (default: $LOADER_CLANG, clang, newest clang-NN)
-  --cpu NAME          explicit CPU (default: native; give one under qemu)
+  --cpu NAME          explicit CPU (default: $LOADER_CPU, else native; give one
+                      under qemu)
   --child-exe PATH    harness binary the children run (default: this one); for
                       emulated runs, a harness built for the target arch
   --wrapper CMD       command the children run under, split on spaces
-                      (e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\")
+                      (e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"); default
+                      $LOADER_RUNNER, set when this harness itself runs under qemu
   --quiet             no per-kernel progress on stderr
 
 Exit status: 0 when every kernel passes or fails as expected; 1 on any
@@ -154,7 +156,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
     let mut clang: Option<PathBuf> = None;
     let mut cpu: Option<String> = None;
     let mut child_exe: Option<PathBuf> = None;
-    let mut wrapper: Vec<String> = Vec::new();
+    let mut wrapper: Option<Vec<String>> = None;
     let mut progress = true;
     while let Some(flag) = a.next() {
         match flag.as_str() {
@@ -186,11 +188,12 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
             "--cpu" => cpu = Some(a.value(&flag)?),
             "--child-exe" => child_exe = Some(PathBuf::from(a.value(&flag)?)),
             "--wrapper" => {
-                wrapper = a
-                    .value(&flag)?
-                    .split_whitespace()
-                    .map(String::from)
-                    .collect()
+                wrapper = Some(
+                    a.value(&flag)?
+                        .split_whitespace()
+                        .map(String::from)
+                        .collect(),
+                )
             }
             "--quiet" => progress = false,
             "-h" | "--help" => {
@@ -234,7 +237,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
         jobs,
         child: ChildCommand {
             exe,
-            wrapper,
+            wrapper: wrapper.unwrap_or_else(super::spawn::runner_from_env),
             timeout: Duration::from_secs_f64(timeout),
         },
         clang: Some(found),

@@ -549,7 +549,12 @@ pub fn run(o: &RunOptions) -> Report {
         backends: o.backends.iter().map(|b| b.name().to_string()).collect(),
         corpus: o.corpus.display().to_string(),
         clang: o.clang_version.map(|v| format!("clang-{v}")),
-        cpu: o.cpu.clone().unwrap_or_else(|| "native".into()),
+        cpu: o.cpu.clone().unwrap_or_else(|| {
+            std::env::var(loader::compile::CPU_ENV)
+                .ok()
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or_else(|| "native".into())
+        }),
         counts: count(&kernels),
         kernels,
         wall_ms: start.elapsed().as_secs_f64() * 1000.0,

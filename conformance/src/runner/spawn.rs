@@ -19,6 +19,20 @@ pub struct ChildCommand {
     pub timeout: Duration,
 }
 
+/// The environment variable naming the emulator prefix when this process
+/// runs under qemu-user (shared with the loader's tests): children must be
+/// started through it, the host kernel cannot run a foreign binary itself.
+pub const RUNNER_ENV: &str = "LOADER_RUNNER";
+
+/// The words of `$LOADER_RUNNER` (empty when unset).
+pub fn runner_from_env() -> Vec<String> {
+    std::env::var(RUNNER_ENV)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
 /// How a child run ended.
 #[derive(Debug, Clone)]
 pub enum ChildEnd {
