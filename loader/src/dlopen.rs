@@ -50,13 +50,25 @@ impl DlopenLibrary {
     /// Links `object` into a shared library and opens it. Undefined symbols
     /// the resolver knows are bound to its addresses with `--defsym`; the
     /// rest are left to the dynamic loader (the process's libm, libc, ...).
-    pub fn load(object: &[u8], compiler: &Compiler, resolver: &dyn Resolver) -> Result<Self> {
+    ///
+    /// `link_args` go to the link after the object (`libcompiler_rt.a` where
+    /// the C library lacks compiler-rt helpers, as musl does). Symbols that an
+    /// archive among them defines are taken from it, not from the resolver:
+    /// linked in, they are reached by a near branch.
+    pub fn load(
+        object: &[u8],
+        compiler: &Compiler,
+        resolver: &dyn Resolver,
+        link_args: &[String],
+    ) -> Result<Self> {
         let span = tracing::debug_span!("dlopen_load", arch = %compiler.arch);
         let _enter = span.enter();
         let prepared = Prepared::new(object, compiler.arch, &LinkOptions::default())?;
+        let from_archives = archive_symbols(link_args)?;
         let defsyms: Vec<String> = prepared
             .undefined_symbols()
             .into_iter()
+            .filter(|name| !from_archives.contains(*name))
             .filter_map(|name| {
                 resolver
                     .resolve(name)
@@ -83,6 +95,7 @@ impl DlopenLibrary {
             .arg("-o")
             .arg(&so_path)
             .arg(&obj_path)
+            .args(link_args)
             .args(&defsyms)
             .output()
             .map_err(|source| Error::ClangSpawn {
@@ -116,6 +129,29 @@ impl DlopenLibrary {
         let p = unsafe { libc::dlsym(self.handle, name.as_ptr()) };
         (!p.is_null()).then_some(p as u64)
     }
+}
+
+/// The global symbols defined by the archives (`*.a`) among `link_args`.
+fn archive_symbols(link_args: &[String]) -> Result<std::collections::HashSet<String>> {
+    let mut names = std::collections::HashSet::new();
+    for arg in link_args.iter().filter(|a| a.ends_with(".a")) {
+        let data = std::fs::read(arg).map_err(|source| Error::Os {
+            op: "reading a dlopen link archive",
+            source,
+        })?;
+        let archive = object::read::archive::ArchiveFile::parse(&*data)
+            .map_err(|e| Error::Dlopen(format!("{arg}: not an archive: {e}")))?;
+        if let Some(symbols) = archive
+            .symbols()
+            .map_err(|e| Error::Dlopen(format!("{arg}: bad symbol table: {e}")))?
+        {
+            for sym in symbols {
+                let sym = sym.map_err(|e| Error::Dlopen(format!("{arg}: {e}")))?;
+                names.insert(String::from_utf8_lossy(sym.name()).into_owned());
+            }
+        }
+    }
+    Ok(names)
 }
 
 impl Drop for DlopenLibrary {

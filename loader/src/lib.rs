@@ -51,5 +51,7 @@ pub use call::{FnPtr, Signature, Type, Value};
 pub use compile::{Compiler, Cpu, Language, CLANG_ENV, CPU_ENV};
 pub use error::{Error, Result};
 pub use memory::page_size;
-pub use module::{Backend, Function, Jit, JitOptions, Module, SharedResolver, TypedFunction};
+pub use module::{
+    Backend, Function, Jit, JitOptions, Module, SharedResolver, TypedFunction, DLOPEN_LINK_ARGS_ENV,
+};
 pub use resolve::Resolver;

@@ -39,7 +39,14 @@ pub struct JitOptions {
     /// Keep the relocation log in each module (off by default: it costs an
     /// allocation or two per relocation).
     pub record_log: bool,
+    /// Extra inputs of the dlopen backend's link (default: the words of
+    /// `$LOADER_DLOPEN_LINK_ARGS`), e.g. a `libcompiler_rt.a` where the C
+    /// library has no compiler-rt helpers (musl).
+    pub dlopen_link_args: Vec<String>,
 }
+
+/// The environment variable with extra link inputs of the dlopen backend.
+pub const DLOPEN_LINK_ARGS_ENV: &str = "LOADER_DLOPEN_LINK_ARGS";
 
 impl std::fmt::Debug for JitOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -49,6 +56,7 @@ impl std::fmt::Debug for JitOptions {
             .field("resolver", &self.resolver.as_ref().map(|_| "<resolver>"))
             .field("process_symbols", &self.process_symbols)
             .field("record_log", &self.record_log)
+            .field("dlopen_link_args", &self.dlopen_link_args)
             .finish()
     }
 }
@@ -68,6 +76,11 @@ impl JitOptions {
             resolver: None,
             process_symbols: true,
             record_log: false,
+            dlopen_link_args: std::env::var(DLOPEN_LINK_ARGS_ENV)
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
         })
     }
 }
@@ -142,7 +155,12 @@ impl Jit {
                         host: Arch::host().unwrap_or(Arch::X86_64),
                     });
                 }
-                let lib = crate::dlopen::DlopenLibrary::load(object, &self.options.compiler, user)?;
+                let lib = crate::dlopen::DlopenLibrary::load(
+                    object,
+                    &self.options.compiler,
+                    user,
+                    &self.options.dlopen_link_args,
+                )?;
                 Ok(Module {
                     arch: self.options.compiler.arch,
                     inner: Inner::Dlopen(lib),

@@ -214,6 +214,11 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
         })),
         process_symbols: true,
         record_log: req.backend == BackendKind::Jit,
+        dlopen_link_args: std::env::var(loader::DLOPEN_LINK_ARGS_ENV)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect(),
     });
 
     stage("compile");
