@@ -62,6 +62,16 @@ impl std::fmt::Debug for JitOptions {
 }
 
 impl JitOptions {
+    /// The words of `$LOADER_DLOPEN_LINK_ARGS` (the default of
+    /// [`JitOptions::dlopen_link_args`]).
+    pub fn dlopen_link_args_from_env() -> Vec<String> {
+        std::env::var(DLOPEN_LINK_ARGS_ENV)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    }
+
     /// Options for the host architecture with the clang found on this
     /// machine (see [`crate::compile::find_clang`]).
     pub fn host() -> Result<JitOptions> {
@@ -76,11 +86,7 @@ impl JitOptions {
             resolver: None,
             process_symbols: true,
             record_log: false,
-            dlopen_link_args: std::env::var(DLOPEN_LINK_ARGS_ENV)
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(String::from)
-                .collect(),
+            dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
         })
     }
 }

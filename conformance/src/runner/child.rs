@@ -214,11 +214,7 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
         })),
         process_symbols: true,
         record_log: req.backend == BackendKind::Jit,
-        dlopen_link_args: std::env::var(loader::DLOPEN_LINK_ARGS_ENV)
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(String::from)
-            .collect(),
+        dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
     });
 
     stage("compile");
