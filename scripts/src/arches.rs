@@ -39,6 +39,9 @@ pub struct Arch {
     /// Oldest clang major version able to target this arch.
     pub min_clang: u32,
     pub page_size: u64,
+    /// Extra inputs of the loader's dlopen backend link
+    /// (`LOADER_DLOPEN_LINK_ARGS`).
+    pub dlopen_link_args: Vec<String>,
 }
 
 impl Arch {
@@ -86,6 +89,12 @@ impl Arch {
             // and how tests re-run their own binary.
             env.push(("LOADER_CPU".into(), self.clang_cpu.clone()));
             env.push(("LOADER_RUNNER".into(), self.runner.join(" ")));
+            if !self.dlopen_link_args.is_empty() {
+                env.push((
+                    "LOADER_DLOPEN_LINK_ARGS".into(),
+                    self.dlopen_link_args.join(" "),
+                ));
+            }
         }
         env
     }
@@ -146,6 +155,11 @@ pub fn parse(text: &str, root: &std::path::Path) -> Result<Vec<Arch>> {
             clang_cpu: t.string("clang_cpu")?,
             min_clang: u32::try_from(t.int("min_clang")?)?,
             page_size: u64::try_from(t.int("page_size")?)?,
+            dlopen_link_args: t
+                .array("dlopen_link_args")?
+                .into_iter()
+                .map(expand)
+                .collect(),
             sysroot,
         };
         t.finish()?;
