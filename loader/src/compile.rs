@@ -64,13 +64,19 @@ pub struct Compiler {
 }
 
 impl Cpu {
+    /// `native`, `baseline` or a CPU name, as `$LOADER_CPU` and command
+    /// lines spell it.
+    pub fn parse(text: &str) -> Cpu {
+        match text.trim() {
+            "" | "native" => Cpu::Native,
+            "baseline" => Cpu::Baseline,
+            name => Cpu::Named(name.to_string()),
+        }
+    }
+
     /// The default CPU: `$LOADER_CPU` if set, else [`Cpu::Native`].
     pub fn from_env() -> Cpu {
-        match std::env::var(CPU_ENV).ok().as_deref().map(str::trim) {
-            None | Some("") | Some("native") => Cpu::Native,
-            Some("baseline") => Cpu::Baseline,
-            Some(name) => Cpu::Named(name.to_string()),
-        }
+        Cpu::parse(&std::env::var(CPU_ENV).unwrap_or_default())
     }
 }
 

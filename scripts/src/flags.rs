@@ -39,6 +39,28 @@ impl Flags {
         Ok(found)
     }
 
+    /// Take every `--name value` / `--name=value`, in order.
+    pub fn values(&mut self, name: &str) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        let prefix = format!("{name}=");
+        let mut i = 0;
+        while i < self.args.len() {
+            if self.args[i] == name {
+                if i + 1 >= self.args.len() {
+                    crate::bail!("{name} needs a value");
+                }
+                found.push(self.args.remove(i + 1));
+                self.args.remove(i);
+            } else if let Some(v) = self.args[i].strip_prefix(&prefix) {
+                found.push(v.to_string());
+                self.args.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        Ok(found)
+    }
+
     /// Take a boolean switch such as `--native-only`.
     pub fn switch(&mut self, name: &str) -> bool {
         let before = self.args.len();

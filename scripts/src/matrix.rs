@@ -1,32 +1,245 @@
-//! `cargo xtask matrix`: the arch x clang conformance run.
-//!
-//! Placeholder: the conformance harness owners fill this in. The CI workflow
-//! (.github/workflows/matrix.yml) already calls
-//! `cargo xtask matrix --arch <arch> --clang clang-<NN>` after
-//! `cargo xtask setup --arch <arch> --clang <NN>`; `ci::matrix_stage` is
-//! where `cargo xtask ci` will run it.
+//! `cargo xtask matrix`: the main job. Provisions what is missing, then runs
+//! the conformance corpus through the in-memory JIT and the dlopen oracle on
+//! every selected architecture (x86_64 natively, the rest under qemu-user)
+//! and writes one matrix report.
 
+use crate::arches::{self, Arch};
 use crate::flags::Flags;
-use crate::{arches, bail, Result};
+use crate::{bail, Result};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use xshell::{cmd, Shell};
 
 const HELP: &str = "\
-cargo xtask matrix --arch ARCH --clang clang-NN
+cargo xtask matrix [--arch LIST|all] [--opt LIST] [--clang clang-NN]
+                   [--kernel GLOB]... [--exclude GLOB]... [--jobs N] [--no-setup]
 
-Run the conformance corpus for ARCH (from qemu/arches.toml) with clang-NN.
-NOT WRITTEN YET: this placeholder validates its arguments and fails.";
+The conformance matrix: for each arch (default: all five), provision it
+(`cargo xtask setup`, unless --no-setup), cross-build the harness, and run
+`conformance run` over the whole corpus through both backends, comparing
+JIT against dlopen (bit-exact) and against the Rust references. x86_64 runs
+natively; the others run their children under qemu-user (qemu/arches.toml:
+runner, CPU, dlopen link inputs), orchestrated by the native harness.
+--opt takes a comma list (default 2; `all` = 0,1,2,3,s). --clang picks the
+clang binary (default clang-19).
+
+Writes target/conformance/matrix/<arch>.{json,md} per arch, and
+target/conformance/matrix.md (the summary and every arch's report) and
+target/conformance/matrix.json. Exit status non-zero if any arch has a
+mismatch, an unexpected failure or an unexpected pass.
+
+Touches: what `setup` touches, target/ (builds, reports).";
+
+struct Options {
+    arches: Vec<Arch>,
+    opts: String,
+    clang: String,
+    filters: Vec<String>,
+    jobs: Option<String>,
+}
 
 pub fn main(args: Vec<String>) -> Result {
     let Some(mut f) = Flags::new(args, HELP) else {
         return Ok(());
     };
-    let arch = f.value("--arch")?.ok_or("--arch is required")?;
-    let clang = f.value("--clang")?.ok_or("--clang is required")?;
+    let arch_spec = f.value("--arch")?.unwrap_or_else(|| "all".into());
+    let opts = match f.value("--opt")?.as_deref() {
+        None => "2".to_string(),
+        Some("all") => "0,1,2,3,s".to_string(),
+        Some(o) => o.to_string(),
+    };
+    let clang = f.value("--clang")?.unwrap_or_else(|| "clang-19".into());
+    let mut filters = Vec::new();
+    for flag in ["--kernel", "--exclude"] {
+        for glob in f.values(flag)? {
+            filters.extend([flag.to_string(), glob]);
+        }
+    }
+    let jobs = f.value("--jobs")?;
+    let no_setup = f.switch("--no-setup");
     f.finish()?;
-    let selected = arches::select(&arches::load()?, &arch)?;
-    crate::setup::parse_clangs(&clang)?;
-    let names: Vec<_> = selected.iter().map(|a| a.name.as_str()).collect();
-    bail!(
-        "`cargo xtask matrix` is not written yet (asked: --arch {} --clang {clang})",
-        names.join(",")
-    )
+    let arches = arches::select(&arches::load()?, &arch_spec)?;
+    let clangs = crate::setup::parse_clangs(&clang)?;
+    if !no_setup {
+        let extra: Vec<u32> = clangs.iter().copied().filter(|&v| v != 19).collect();
+        crate::setup::run(&arches, &extra)?;
+    }
+    for a in &arches {
+        if clangs.iter().any(|&v| v < a.min_clang) {
+            bail!(
+                "{clang} cannot target {} (needs clang >= {})",
+                a.name,
+                a.min_clang
+            );
+        }
+    }
+    run(&Options {
+        arches,
+        opts,
+        clang,
+        filters,
+        jobs,
+    })
+}
+
+/// One arch's outcome.
+struct ArchRun {
+    name: String,
+    ok: bool,
+    secs: f64,
+    report: PathBuf,
+    summary: String,
+}
+
+fn run(o: &Options) -> Result {
+    let sh = crate::shell()?;
+    let root = crate::root();
+    let out_dir = root.join("target/conformance/matrix");
+    sh.create_dir(&out_dir)?;
+    crate::section("matrix: build the native harness");
+    cmd!(sh, "cargo build --release -p conformance").run()?;
+    let parent = root.join("target/release/conformance");
+
+    let mut runs = Vec::new();
+    for a in &o.arches {
+        crate::section(&format!("matrix {}", a.name));
+        let start = Instant::now();
+        let report = out_dir.join(&a.name);
+        let res = run_arch(&sh, a, o, &parent, &report);
+        let (ok, summary) = match res {
+            Ok(summary) => (true, summary),
+            Err(e) => (false, e.to_string()),
+        };
+        println!(
+            "matrix {}: {} in {:.0} s",
+            a.name,
+            if ok { "ok" } else { "FAILED" },
+            start.elapsed().as_secs_f64()
+        );
+        runs.push(ArchRun {
+            name: a.name.clone(),
+            ok,
+            secs: start.elapsed().as_secs_f64(),
+            report,
+            summary,
+        });
+    }
+    write_matrix(&root, o, &runs)?;
+    let failed: Vec<_> = runs
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| r.name.as_str())
+        .collect();
+    if !failed.is_empty() {
+        bail!("conformance failed on {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// Builds the harness for `a` (natively or cross) and runs the corpus.
+/// Returns the harness's summary; an error carries it too.
+fn run_arch(sh: &Shell, a: &Arch, o: &Options, parent: &Path, report: &Path) -> Result<String> {
+    let opts = &o.opts;
+    let clang = &o.clang;
+    let filters = &o.filters;
+    let jobs: Vec<String> = o
+        .jobs
+        .iter()
+        .flat_map(|j| ["--jobs".into(), j.clone()])
+        .collect();
+    let mut run = if a.is_native() {
+        cmd!(sh, "{parent} run --opt {opts} --clang {clang} --quiet --report {report} {jobs...} {filters...}")
+    } else {
+        let tc = a.cargo_toolchain_arg();
+        let t = &a.rust_target;
+        let build_std = a.build_std_args();
+        let mut build = cmd!(
+            sh,
+            "cargo {tc...} build --release -p conformance --target {t} {build_std...}"
+        );
+        for (k, v) in a.cargo_env() {
+            build = build.env(k, v);
+        }
+        build.run()?;
+        let child = crate::root()
+            .join("target")
+            .join(t)
+            .join("release/conformance");
+        let wrapper = a.runner.join(" ");
+        let cpu = &a.clang_cpu;
+        let arch = &a.name;
+        cmd!(
+            sh,
+            "{parent} run --arch {arch} --child-exe {child} --wrapper {wrapper} --cpu {cpu} --opt {opts} --clang {clang} --quiet --report {report} {jobs...} {filters...}"
+        )
+    };
+    for (k, v) in a.cargo_env() {
+        // The children read LOADER_DLOPEN_LINK_ARGS; the parent runs natively
+        // and must not think it is emulated.
+        if k != "LOADER_RUNNER" {
+            run = run.env(k, v);
+        }
+    }
+    let out = run.ignore_status().output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    print!("{stdout}");
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    if out.status.success() {
+        Ok(stdout)
+    } else {
+        bail!("{stdout}")
+    }
+}
+
+/// `matrix.md` (a summary table, then each arch's report) and `matrix.json`
+/// (each arch's JSON report under its name).
+fn write_matrix(root: &Path, o: &Options, runs: &[ArchRun]) -> Result {
+    let dir = root.join("target/conformance");
+    let mut md = format!(
+        "# Conformance matrix\n\n-O{} · {} · corpus `conformance/kernels`\n\n| arch | result | wall time |\n|---|---|---:|\n",
+        o.opts, o.clang
+    );
+    for r in runs {
+        md += &format!(
+            "| {} | {} | {:.0} s |\n",
+            r.name,
+            if r.ok { "pass" } else { "**FAIL**" },
+            r.secs
+        );
+    }
+    let mut json = String::from("{\n");
+    for (i, r) in runs.iter().enumerate() {
+        let arch_md = r.report.with_extension("md");
+        match std::fs::read_to_string(&arch_md) {
+            Ok(text) => md += &format!("\n{text}\n"),
+            Err(_) => {
+                md += &format!(
+                    "\n# {}\n\nno report: the run did not complete\n\n```\n{}\n```\n",
+                    r.name,
+                    r.summary.trim()
+                )
+            }
+        }
+        let arch_json = std::fs::read_to_string(r.report.with_extension("json"))
+            .unwrap_or_else(|_| "null".into());
+        json += &format!(
+            "  \"{}\": {}{}\n",
+            r.name,
+            arch_json.trim(),
+            if i + 1 < runs.len() { "," } else { "" }
+        );
+    }
+    json += "}\n";
+    std::fs::write(dir.join("matrix.md"), md)?;
+    std::fs::write(dir.join("matrix.json"), json)?;
+    println!("\nmatrix report: {}", dir.join("matrix.md").display());
+    for r in runs {
+        println!(
+            "  {:<12} {:<5} {:>6.0} s",
+            r.name,
+            if r.ok { "pass" } else { "FAIL" },
+            r.secs
+        );
+    }
+    Ok(())
 }

@@ -200,7 +200,7 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
     compiler.opt_level = req.opt.clone();
     // Without --cpu, `with_clang` chose `$LOADER_CPU` or native.
     if let Some(c) = &req.cpu {
-        compiler.cpu = Cpu::Named(c.clone());
+        compiler.cpu = Cpu::parse(c);
     }
     compiler.extra_flags = spec.flags.clone();
     let jit = Jit::with_options(JitOptions {
