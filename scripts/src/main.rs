@@ -4,6 +4,7 @@
 
 mod apt;
 mod arches;
+mod census;
 mod ci;
 mod flags;
 mod gen_kernels;
@@ -34,6 +35,7 @@ Commands:
   qemu-test   the loader's execution tests, cross-built, under qemu-user per arch
   arches      print qemu/arches.toml as read, or shell exports for one arch
   test        setup (native) then `cargo test --workspace [ARGS...]`
+  census      relocation types clang emits over the corpus per arch, and whether each links
   ci          what CI runs: setup, fmt, clippy, actionlint, test, qemu-smoke
   matrix      arch x clang conformance run (placeholder, not written yet)
   gen-kernels regenerate conformance/kernels/generated*/ (--check: fail if stale)
@@ -53,6 +55,7 @@ fn main() {
         "qemu-test" => qemu_test::main(args),
         "arches" => arches::main(args),
         "test" => ci::test_main(args),
+        "census" => census::main(args),
         "ci" => ci::ci_main(args),
         "matrix" => matrix::main(args),
         "gen-kernels" => gen_kernels::main(args),
