@@ -12,8 +12,8 @@
 //! * [`compare`] checks the outputs of two executions against each other;
 //! * [`discover`] walks a corpus directory.
 //!
-//! Nothing here depends on the loader crate: the runner maps [`ScalarType`]
-//! and [`Inputs`] onto the loader's own types.
+//! Nothing here depends on the loader crate but its [`Arch`]: the runner
+//! maps [`ScalarType`] and [`Inputs`] onto the loader's own types.
 
 mod compare;
 mod discover;
@@ -75,40 +75,8 @@ impl Lang {
     }
 }
 
-/// The five architectures of the matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Arch {
-    X86_64,
-    Aarch64,
-    Riscv64,
-    Loongarch64,
-    Ppc64le,
-}
-
-impl Arch {
-    pub const ALL: [Arch; 5] = [
-        Arch::X86_64,
-        Arch::Aarch64,
-        Arch::Riscv64,
-        Arch::Loongarch64,
-        Arch::Ppc64le,
-    ];
-
-    /// The name used in `skip` directives.
-    pub fn name(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "x86_64",
-            Arch::Aarch64 => "aarch64",
-            Arch::Riscv64 => "riscv64",
-            Arch::Loongarch64 => "loongarch64",
-            Arch::Ppc64le => "ppc64le",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Arch> {
-        Arch::ALL.into_iter().find(|a| a.name() == name)
-    }
-}
+/// The five architectures of the matrix: the loader's own.
+pub use loader::Arch;
 
 /// Whether the kernel reads, writes or both reads and writes a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

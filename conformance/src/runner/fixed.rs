@@ -89,30 +89,6 @@ pub fn language(lang: Lang) -> Language {
     }
 }
 
-/// The loader's architecture for the spec's.
-pub fn loader_arch(arch: crate::spec::Arch) -> Arch {
-    use crate::spec::Arch as S;
-    match arch {
-        S::X86_64 => Arch::X86_64,
-        S::Aarch64 => Arch::Aarch64,
-        S::Riscv64 => Arch::Riscv64,
-        S::Loongarch64 => Arch::Loongarch64,
-        S::Ppc64le => Arch::Ppc64le,
-    }
-}
-
-/// The spec's architecture for the loader's.
-pub fn spec_arch(arch: Arch) -> crate::spec::Arch {
-    use crate::spec::Arch as S;
-    match arch {
-        Arch::X86_64 => S::X86_64,
-        Arch::Aarch64 => S::Aarch64,
-        Arch::Riscv64 => S::Riscv64,
-        Arch::Loongarch64 => S::Loongarch64,
-        Arch::Ppc64le => S::Ppc64le,
-    }
-}
-
 /// The compiler of fixed-base links: `clang` for `arch`, baseline CPU,
 /// optimisation `opt`, the kernel's extra flags.
 pub fn compiler_for(spec: &KernelSpec, arch: Arch, clang: &Path, opt: &str) -> Compiler {
@@ -203,7 +179,7 @@ pub fn compile_and_link(spec: &KernelSpec, arch: Arch, clang: &Path, opt: &str) 
         object_relocs: BTreeMap::new(),
         externals: Vec::new(),
         outcome: Ok(Vec::new()),
-        skip: spec.skip_reason(spec_arch(arch)).map(str::to_string),
+        skip: spec.skip_reason(arch).map(str::to_string),
     };
     let object = match compiler.compile(&spec.source, language(spec.lang)) {
         Ok(o) => o,

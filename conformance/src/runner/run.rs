@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::child::{BackendKind, ChildRequest};
 use super::expected::ExpectedFailure;
-use super::fixed::spec_arch;
 use super::glob::selects;
 use super::oracle::reference_outputs;
 use super::pool::parallel_map_with;
@@ -348,7 +347,7 @@ fn run_kernel(spec: &KernelSpec, opt: &str, o: &RunOptions) -> KernelReport {
         relocation_kinds: BTreeMap::new(),
         wall_ms: 0.0,
     };
-    if let Some(reason) = spec.skip_reason(spec_arch(o.arch)) {
+    if let Some(reason) = spec.skip_reason(o.arch) {
         k.status = Status::Skipped;
         k.note = Some(reason.to_string());
         return k;

@@ -64,6 +64,12 @@ impl Arch {
         }
     }
 
+    /// The architecture of a canonical [`Arch::name`] (no aliases: see
+    /// `FromStr` for those).
+    pub fn from_name(name: &str) -> Option<Arch> {
+        Arch::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     /// The architecture part of clang's `--target=<arch>-none-unknown-elf`.
     pub fn clang_arch(self) -> &'static str {
         match self {
