@@ -3,15 +3,26 @@
 
 mod support;
 
-use loader::link::{link, LinkOptions};
+use loader::link::{link, LinkOptions, LinkedImage};
 use loader::resolve::NoSymbols;
-use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Signature, Type, Value};
+use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Resolver, Signature, Type, Value};
 use object::write::{Object as WObject, Relocation, StandardSection, Symbol, SymbolSection};
 use object::{
     Architecture, BinaryFormat, Endianness, RelocationFlags, SectionFlags, SectionKind,
     SymbolFlags, SymbolKind, SymbolScope,
 };
 use std::collections::HashMap;
+
+/// Links an x86_64 object at a fixed base.
+fn link_x86(obj: &[u8], resolver: &dyn Resolver) -> loader::Result<LinkedImage> {
+    link(
+        obj,
+        Arch::X86_64,
+        0x1000_0000,
+        resolver,
+        &LinkOptions::default(),
+    )
+}
 
 fn host_jit() -> Jit {
     Jit::with_options(JitOptions::host().unwrap())
@@ -113,14 +124,7 @@ fn invalid_ir_is_a_clang_error() {
 #[test]
 fn malformed_elf() {
     for bytes in [&b""[..], b"\x7fELF", b"not an object at all, just text"] {
-        let e = link(
-            bytes,
-            Arch::X86_64,
-            0x1000_0000,
-            &NoSymbols,
-            &LinkOptions::default(),
-        )
-        .unwrap_err();
+        let e = link_x86(bytes, &NoSymbols).unwrap_err();
         assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
     }
     // Truncate a real object at many points: an error each time, never a panic.
@@ -132,13 +136,7 @@ fn malformed_elf() {
         )
         .unwrap();
     for cut in (0..obj.len()).step_by(7) {
-        let r = link(
-            &obj[..cut],
-            Arch::X86_64,
-            0x1000_0000,
-            &NoSymbols,
-            &LinkOptions::default(),
-        );
+        let r = link_x86(&obj[..cut], &NoSymbols);
         assert!(r.is_err(), "truncated at {cut} still linked");
     }
 }
@@ -148,14 +146,7 @@ fn wrong_machine_names_both() {
     let mut c = Compiler::new(Arch::Aarch64).unwrap();
     c.cpu = loader::Cpu::Baseline;
     let obj = c.compile("int f(void){return 3;}", Language::C).unwrap();
-    let e = link(
-        &obj,
-        Arch::X86_64,
-        0x1000_0000,
-        &NoSymbols,
-        &LinkOptions::default(),
-    )
-    .unwrap_err();
+    let e = link_x86(&obj, &NoSymbols).unwrap_err();
     let msg = e.to_string();
     assert!(matches!(e, Error::WrongMachine { found: 183, .. }), "{e:?}");
     assert!(msg.contains("aarch64") && msg.contains("x86_64"), "{msg}");
@@ -183,14 +174,7 @@ fn foreign_arch_cannot_be_mapped() {
 fn unknown_relocation_names_type_symbol_and_offset() {
     let obj = object_with_reloc(200, "ext", 0);
     let map: HashMap<&str, u64> = [("ext", 0x1234)].into();
-    let e = link(
-        &obj,
-        Arch::X86_64,
-        0x1000_0000,
-        &map,
-        &LinkOptions::default(),
-    )
-    .unwrap_err();
+    let e = link_x86(&obj, &map).unwrap_err();
     let msg = e.to_string();
     assert!(
         matches!(e, Error::UnsupportedRelocation { r_type: 200, .. }),
@@ -206,14 +190,7 @@ fn refused_relocation_says_why() {
     // R_X86_64_TLSGD
     let obj = object_with_reloc(19, "tls_var", -4);
     let map: HashMap<&str, u64> = [("tls_var", 0x1234)].into();
-    let e = link(
-        &obj,
-        Arch::X86_64,
-        0x1000_0000,
-        &map,
-        &LinkOptions::default(),
-    )
-    .unwrap_err();
+    let e = link_x86(&obj, &map).unwrap_err();
     let msg = e.to_string();
     assert!(
         msg.contains("R_X86_64_TLSGD") && msg.contains("thread-local"),
@@ -226,14 +203,7 @@ fn overflow_is_an_error_with_value_and_range() {
     // R_X86_64_32 to an address above 4 GiB.
     let obj = object_with_reloc(10, "high", 0);
     let map: HashMap<&str, u64> = [("high", 0x1_0000_0000)].into();
-    let e = link(
-        &obj,
-        Arch::X86_64,
-        0x1000_0000,
-        &map,
-        &LinkOptions::default(),
-    )
-    .unwrap_err();
+    let e = link_x86(&obj, &map).unwrap_err();
     let msg = e.to_string();
     assert!(matches!(e, Error::RelocationOverflow { .. }), "{e:?}");
     for part in [
@@ -247,14 +217,7 @@ fn overflow_is_an_error_with_value_and_range() {
     }
     // Just inside the range links.
     let map: HashMap<&str, u64> = [("high", 0xffff_ffff)].into();
-    let img = link(
-        &obj,
-        Arch::X86_64,
-        0x1000_0000,
-        &map,
-        &LinkOptions::default(),
-    )
-    .unwrap();
+    let img = link_x86(&obj, &map).unwrap();
     let text = img.symbol("f").unwrap();
     assert_eq!(img.bytes_at(text + 1, 4).unwrap(), &[0xff; 4]);
 }
@@ -302,14 +265,7 @@ fn thread_locals_and_constructors_are_refused() {
             Language::C,
         )
         .unwrap();
-    let e = link(
-        &obj,
-        Arch::X86_64,
-        0x1000_0000,
-        &NoSymbols,
-        &LinkOptions::default(),
-    )
-    .unwrap_err();
+    let e = link_x86(&obj, &NoSymbols).unwrap_err();
     assert!(e.to_string().contains("thread-local"), "{e}");
     // clang drops constructors for *-none-elf targets, so build the
     // section by hand.
@@ -324,13 +280,6 @@ fn thread_locals_and_constructors_are_refused() {
     };
     o.append_section_data(init, &[0; 8], 8);
     let obj = o.write().unwrap();
-    let e = link(
-        &obj,
-        Arch::X86_64,
-        0x1000_0000,
-        &NoSymbols,
-        &LinkOptions::default(),
-    )
-    .expect_err("an object with a constructor must be refused");
+    let e = link_x86(&obj, &NoSymbols).expect_err("an object with a constructor must be refused");
     assert!(e.to_string().contains("constructors"), "{e}");
 }
