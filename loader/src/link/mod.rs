@@ -325,6 +325,20 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// How a relocation reached its target: cheap to return on the load path;
+/// turned into a [`TargetDesc`] only when a log is kept.
+#[derive(Clone, Copy, Debug)]
+enum Reached {
+    Nothing,
+    Symbol(usize),
+    GotSlot(usize),
+    Stub(usize),
+    GotBase,
+    TocBase,
+    /// The low part of a pair: through the high relocation with this index.
+    Paired(usize),
+}
+
 /// Everything known once the base address is.
 struct Ctx<'p, 'a> {
     p: &'p Prepared<'a>,
@@ -440,7 +454,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
 
     /// The value relocation `index` computes, and how its target was
     /// reached (for the log and the stub hook).
-    fn value(&self, index: usize, depth: u32) -> Result<(i64, TargetDesc, bool)> {
+    fn value(&self, index: usize, depth: u32) -> Result<(i64, Reached)> {
         let p = self.p;
         let obj = &p.obj;
         let r = &obj.relocs[index];
@@ -454,7 +468,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             ..
         } = kind.action
         else {
-            return Ok((0, TargetDesc::None, false));
+            return Ok((0, Reached::Nothing));
         };
         let place = (self.base + p.layout.section_offsets[r.section]).wrapping_add(r.offset);
         let sym = &obj.symbols[r.symbol];
@@ -463,17 +477,13 @@ impl<'p, 'a> Ctx<'p, 'a> {
         if matches!(sym.def, SymbolDef::Section { .. }) && !defined_here {
             return Err(self.bad(index, "refers to a section that is not loaded".to_string()));
         }
-        let mut via_stub = false;
-        let (t, desc) = match target {
-            Target::Symbol => (s, self.desc_symbol(r.symbol)),
-            Target::GotSlot => (
-                self.got_slot(r.symbol),
-                TargetDesc::GotSlot(sym.name.to_string()),
-            ),
-            Target::GotBase => (self.got_base(), TargetDesc::GotBase),
+        let (t, reached) = match target {
+            Target::Symbol => (s, Reached::Symbol(r.symbol)),
+            Target::GotSlot => (self.got_slot(r.symbol), Reached::GotSlot(r.symbol)),
+            Target::GotBase => (self.got_base(), Reached::GotBase),
             Target::TocBase => (
                 self.got_base() + p.def.toc_bias().unwrap_or(0),
-                TargetDesc::TocBase,
+                Reached::TocBase,
             ),
             Target::Branch => {
                 let direct = if defined_here {
@@ -493,11 +503,8 @@ impl<'p, 'a> Ctx<'p, 'a> {
                     None => false,
                 };
                 match (use_stub, stub) {
-                    (true, Some(stub)) => {
-                        via_stub = true;
-                        (stub, TargetDesc::Stub(sym.name.to_string()))
-                    }
-                    _ => (direct, self.desc_symbol(r.symbol)),
+                    (true, Some(stub)) => (stub, Reached::Stub(r.symbol)),
+                    _ => (direct, Reached::Symbol(r.symbol)),
                 }
             }
             Target::PairedHigh => {
@@ -516,11 +523,28 @@ impl<'p, 'a> Ctx<'p, 'a> {
                         self.bad(index, "paired relocation points at another low part".into())
                     );
                 }
-                let (v, desc, _) = self.value(high, depth + 1)?;
-                return Ok((v, TargetDesc::Paired(Box::new(desc)), false));
+                let (v, _) = self.value(high, depth + 1)?;
+                return Ok((v, Reached::Paired(high)));
             }
         };
-        Ok((compute(formula, t, r.addend, place, self), desc, via_stub))
+        Ok((compute(formula, t, r.addend, place, self), reached))
+    }
+
+    /// The log's description of how a relocation reached its target.
+    fn describe_reached(&self, reached: Reached) -> Result<TargetDesc> {
+        let name = |sym: usize| self.p.obj.symbols[sym].name.to_string();
+        Ok(match reached {
+            Reached::Nothing => TargetDesc::None,
+            Reached::Symbol(sym) => self.desc_symbol(sym),
+            Reached::GotSlot(sym) => TargetDesc::GotSlot(name(sym)),
+            Reached::Stub(sym) => TargetDesc::Stub(name(sym)),
+            Reached::GotBase => TargetDesc::GotBase,
+            Reached::TocBase => TargetDesc::TocBase,
+            Reached::Paired(high) => {
+                let (_, inner) = self.value(high, 1)?;
+                TargetDesc::Paired(Box::new(self.describe_reached(inner)?))
+            }
+        })
     }
 
     fn desc_symbol(&self, sym: usize) -> TargetDesc {
@@ -595,7 +619,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         }
         // In bounds of the section (checked above), so of the image.
         let at = (p.layout.section_offsets[r.section] + r.offset) as usize;
-        let (mut value, desc, via_stub) = self.value(index, 0)?;
+        let (mut value, reached) = self.value(index, 0)?;
         match accumulate {
             Accumulate::Store => {}
             Accumulate::Add | Accumulate::Sub => {
@@ -618,7 +642,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         encoding
             .write(image, at, value)
             .map_err(|e| self.encode_error(index, kind.name, e))?;
-        if via_stub {
+        if matches!(reached, Reached::Stub(_)) {
             p.def
                 .after_stub_branch(Place {
                     // Cut at the section's end: an instruction rewrite must
@@ -630,10 +654,14 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 })
                 .map_err(|problem| self.bad(index, problem))?;
         }
-        Ok(p.record_log.then(|| {
-            let after = image[at..at + span].to_vec();
-            self.record(index, kind.name, desc, value, &before, &after)
-        }))
+        if !p.record_log {
+            return Ok(None);
+        }
+        let after = image[at..at + span].to_vec();
+        let desc = self.describe_reached(reached)?;
+        Ok(Some(
+            self.record(index, kind.name, desc, value, &before, &after),
+        ))
     }
 
     fn record(
