@@ -36,8 +36,8 @@ Commands:
   arches      print qemu/arches.toml as read, or shell exports for one arch
   test        setup (native) then `cargo test --workspace [ARGS...]`
   census      relocation types clang emits over the corpus per arch, and whether each links
-  ci          what CI runs: setup, fmt, clippy, actionlint, test, qemu-smoke
-  matrix      arch x clang conformance run (placeholder, not written yet)
+  ci          what CI runs: setup, fmt, clippy, actionlint, test, foreign arches, matrix
+  matrix      the main job: the conformance corpus on every arch, JIT vs dlopen vs Rust
   gen-kernels regenerate conformance/kernels/generated*/ (--check: fail if stale)
 
 `cargo xtask <command> --help` says what each command touches.";
