@@ -36,6 +36,7 @@
 
 pub mod arch;
 pub mod bits;
+pub mod cache;
 pub mod call;
 pub mod compile;
 #[cfg(feature = "dlopen-fallback")]

@@ -1,6 +1,7 @@
 //! Loaded modules and the functions in them.
 
 use crate::arch::Arch;
+use crate::cache::CompileCache;
 use crate::call::{FnPtr, Signature, Value};
 use crate::compile::{Compiler, Language};
 use crate::error::{Error, Result};
@@ -43,6 +44,11 @@ pub struct JitOptions {
     /// `$LOADER_DLOPEN_LINK_ARGS`), e.g. a `libcompiler_rt.a` where the C
     /// library has no compiler-rt helpers (musl).
     pub dlopen_link_args: Vec<String>,
+    /// Compile cache of [`Jit::compile`] and [`Jit::load_source`] (default:
+    /// a fresh in-memory [`CompileCache`] per `JitOptions::host()`, shared by
+    /// the clones of these options; `None` compiles every time; use
+    /// [`CompileCache::on_disk`] to share objects between processes).
+    pub cache: Option<Arc<CompileCache>>,
 }
 
 /// The environment variable with extra link inputs of the dlopen backend.
@@ -57,6 +63,7 @@ impl std::fmt::Debug for JitOptions {
             .field("process_symbols", &self.process_symbols)
             .field("record_log", &self.record_log)
             .field("dlopen_link_args", &self.dlopen_link_args)
+            .field("cache", &self.cache.as_ref().map(|c| c.dir()))
             .finish()
     }
 }
@@ -87,6 +94,7 @@ impl JitOptions {
             process_symbols: true,
             record_log: false,
             dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
+            cache: Some(Arc::new(CompileCache::in_memory())),
         })
     }
 }
@@ -124,12 +132,21 @@ impl Jit {
 
     /// Compiles `source` to an object (in memory).
     pub fn compile(&self, source: &str, language: Language) -> Result<Vec<u8>> {
-        self.options.compiler.compile(source, language)
+        Ok(self.compile_shared(source, language)?.to_vec())
+    }
+
+    /// Compiles `source`, through the cache if there is one.
+    fn compile_shared(&self, source: &str, language: Language) -> Result<Arc<[u8]>> {
+        let compiler = &self.options.compiler;
+        match &self.options.cache {
+            Some(cache) => cache.compile(compiler, source, language),
+            None => Ok(compiler.compile(source, language)?.into()),
+        }
     }
 
     /// Compiles and loads `source`.
     pub fn load_source(&self, source: &str, language: Language) -> Result<Module> {
-        let object = self.compile(source, language)?;
+        let object = self.compile_shared(source, language)?;
         self.load_object(&object)
     }
 

@@ -1,0 +1,539 @@
+//! A content-addressed compile cache: source + language + every clang flag
+//! (target, CPU, optimisation level, extra flags) + the clang binary's
+//! identity (canonical path, size, modification time and `--version`
+//! output) -> object bytes.
+//!
+//! In memory always (bounded, oldest entries evicted first), and optionally
+//! in a directory shared by processes. On disk each entry stores its full
+//! key and a checksum of the object: a hash collision, a truncated or a
+//! corrupted file is a miss (and is overwritten), never a wrong object. New
+//! entries are written to a temp file in the same directory and renamed
+//! into place, so readers never see half an entry.
+//!
+//! `-march=native` (the default CPU) means "this machine": its key also
+//! holds the host CPU's model and feature flags, so a directory shared
+//! between machines never serves code for a CPU it was not compiled for.
+
+use crate::compile::{Compiler, Language};
+use crate::error::{Error, Result};
+use std::collections::{HashMap, VecDeque};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Default bound of the in-memory layer.
+pub const DEFAULT_MEMORY_BYTES: usize = 64 << 20;
+
+/// Format tag of on-disk entries (bumped when the layout changes).
+const MAGIC: &[u8; 8] = b"LDRCC\x00\x01\n";
+
+/// Counters of a [`CompileCache`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Served from memory.
+    pub memory_hits: u64,
+    /// Served from the directory.
+    pub disk_hits: u64,
+    /// Compiled by clang.
+    pub misses: u64,
+}
+
+/// Content-addressed compile cache, shared across threads (`Send + Sync`).
+///
+/// ```
+/// use loader::{cache::CompileCache, Compiler, Arch, Language};
+/// let cache = CompileCache::in_memory();
+/// let compiler = Compiler::new(Arch::host().unwrap())?;
+/// let a = cache.compile(&compiler, "int f(void) { return 1; }", Language::C)?;
+/// let b = cache.compile(&compiler, "int f(void) { return 1; }", Language::C)?;
+/// assert!(std::sync::Arc::ptr_eq(&a, &b));
+/// assert_eq!(cache.stats().misses, 1);
+/// # Ok::<(), loader::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct CompileCache {
+    memory: Mutex<Memory>,
+    dir: Option<PathBuf>,
+    /// Identity of each clang binary, computed once per path.
+    clangs: Mutex<HashMap<PathBuf, Arc<str>>>,
+    memory_hits: AtomicU64,
+    disk_hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Memory {
+    entries: HashMap<Vec<u8>, Arc<[u8]>>,
+    /// Insertion order, for eviction.
+    order: VecDeque<Vec<u8>>,
+    bytes: usize,
+    max_bytes: usize,
+}
+
+impl Memory {
+    fn insert(&mut self, key: Vec<u8>, object: Arc<[u8]>) {
+        if object.len() > self.max_bytes || self.entries.contains_key(&key) {
+            return;
+        }
+        self.bytes += object.len();
+        self.order.push_back(key.clone());
+        self.entries.insert(key, object);
+        while self.bytes > self.max_bytes {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(o) = self.entries.remove(&old) {
+                self.bytes -= o.len();
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves only a cache behind: keep using it.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl CompileCache {
+    /// A cache in memory only, bounded to [`DEFAULT_MEMORY_BYTES`].
+    pub fn in_memory() -> CompileCache {
+        CompileCache::with_memory_limit(DEFAULT_MEMORY_BYTES)
+    }
+
+    /// A cache in memory only, holding at most `max_bytes` of objects.
+    pub fn with_memory_limit(max_bytes: usize) -> CompileCache {
+        CompileCache {
+            memory: Mutex::new(Memory {
+                max_bytes,
+                ..Memory::default()
+            }),
+            dir: None,
+            clangs: Mutex::new(HashMap::new()),
+            memory_hits: AtomicU64::new(0),
+            disk_hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// A cache in memory backed by the directory `dir` (created if absent).
+    pub fn on_disk(dir: impl Into<PathBuf>) -> Result<CompileCache> {
+        let dir = dir.into();
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Os {
+            op: "create the compile cache directory",
+            source,
+        })?;
+        Ok(CompileCache {
+            dir: Some(dir),
+            ..CompileCache::in_memory()
+        })
+    }
+
+    /// The backing directory, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            memory_hits: self.memory_hits.load(Ordering::Relaxed),
+            disk_hits: self.disk_hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The object for `source`: from the cache, or compiled by `compiler`
+    /// and remembered. Compile errors are not cached.
+    ///
+    /// Two threads missing on the same key at once both compile (and get
+    /// equal objects); a hit never waits for a compile.
+    pub fn compile(
+        &self,
+        compiler: &Compiler,
+        source: &str,
+        language: Language,
+    ) -> Result<Arc<[u8]>> {
+        let key = self.key(compiler, source, language)?;
+        if let Some(hit) = lock(&self.memory).entries.get(&key) {
+            self.memory_hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(Arc::clone(hit));
+        }
+        if let Some(object) = self.read_disk(&key) {
+            self.disk_hits.fetch_add(1, Ordering::Relaxed);
+            let object: Arc<[u8]> = object.into();
+            lock(&self.memory).insert(key, Arc::clone(&object));
+            return Ok(object);
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let object: Arc<[u8]> = compiler.compile(source, language)?.into();
+        if let Err(e) = self.write_disk(&key, &object) {
+            // A read-only or full cache directory costs speed, not results.
+            tracing::warn!(error = %e, "compile cache: could not store an entry");
+        }
+        lock(&self.memory).insert(key, Arc::clone(&object));
+        Ok(object)
+    }
+
+    /// The full key: every input that can change the object.
+    fn key(&self, compiler: &Compiler, source: &str, language: Language) -> Result<Vec<u8>> {
+        let clang = self.clang_identity(&compiler.clang)?;
+        let flags = compiler.flags(language);
+        let native = flags.iter().any(|f| f.ends_with("=native"));
+        let mut key = Vec::with_capacity(source.len() + clang.len() + 256);
+        let mut field = |bytes: &[u8]| {
+            key.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            key.extend_from_slice(bytes);
+        };
+        field(format!("{language:?}").as_bytes());
+        field(compiler.arch.to_string().as_bytes());
+        for f in &flags {
+            field(f.as_bytes());
+        }
+        field(if native { host_cpu() } else { "" }.as_bytes());
+        field(clang.as_bytes());
+        field(source.as_bytes());
+        Ok(key)
+    }
+
+    fn clang_identity(&self, clang: &Path) -> Result<Arc<str>> {
+        if let Some(id) = lock(&self.clangs).get(clang) {
+            return Ok(Arc::clone(id));
+        }
+        let id: Arc<str> = clang_identity(clang)?.into();
+        lock(&self.clangs).insert(clang.to_path_buf(), Arc::clone(&id));
+        Ok(id)
+    }
+
+    fn entry_path(&self, key: &[u8]) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
+        Some(dir.join(format!("{:032x}.o", fnv1a128(key))))
+    }
+
+    /// The object stored under `key`, if the file is whole and really is
+    /// the entry of `key`.
+    fn read_disk(&self, key: &[u8]) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.entry_path(key)?).ok()?;
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        let (len, rest) = split_u64(rest)?;
+        let (stored_key, rest) = rest.split_at_checked(usize::try_from(len).ok()?)?;
+        let (sum, object) = split_u64(rest)?;
+        (stored_key == key && sum == fnv1a64(object)).then(|| object.to_vec())
+    }
+
+    fn write_disk(&self, key: &[u8], object: &[u8]) -> std::io::Result<()> {
+        let Some(path) = self.entry_path(key) else {
+            return Ok(());
+        };
+        let dir = self.dir.as_deref().expect("entry_path implies a directory");
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let tmp = dir.join(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(MAGIC)?;
+            f.write_all(&(key.len() as u64).to_le_bytes())?;
+            f.write_all(key)?;
+            f.write_all(&fnv1a64(object).to_le_bytes())?;
+            f.write_all(object)?;
+            f.sync_data()?;
+            std::fs::rename(&tmp, &path)
+        };
+        let r = write();
+        if r.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        r
+    }
+}
+
+fn split_u64(b: &[u8]) -> Option<(u64, &[u8])> {
+    let (n, rest) = b.split_at_checked(8)?;
+    Some((u64::from_le_bytes(n.try_into().ok()?), rest))
+}
+
+/// Canonical path, size, modification time and `--version` output of a
+/// clang binary: a rebuilt or replaced clang is another compiler.
+fn clang_identity(clang: &Path) -> Result<String> {
+    let resolved = if clang.components().count() > 1 {
+        Some(clang.to_path_buf())
+    } else {
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|d| d.join(clang))
+            .find(|p| p.is_file())
+    };
+    let file = resolved
+        .as_deref()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .ok_or_else(|| Error::ClangNotFound(format!("{} not found", clang.display())))?;
+    let meta = std::fs::metadata(&file).map_err(|source| Error::ClangSpawn {
+        clang: clang.to_path_buf(),
+        source,
+    })?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let out = std::process::Command::new(&file)
+        .arg("--version")
+        .output()
+        .map_err(|source| Error::ClangSpawn {
+            clang: clang.to_path_buf(),
+            source,
+        })?;
+    Ok(format!(
+        "{}\n{}\n{mtime}\n{}",
+        file.display(),
+        meta.len(),
+        String::from_utf8_lossy(&out.stdout)
+    ))
+}
+
+/// Model name and feature flags of the host CPU (what `-march=native`
+/// depends on), read once.
+fn host_cpu() -> &'static str {
+    static CPU: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CPU.get_or_init(|| {
+        let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let mut wanted = ["model name", "flags", "Features", "isa", "uarch", "cpu\t"]
+            .iter()
+            .filter_map(|k| info.lines().find(|l| l.starts_with(k)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        wanted.push_str(std::env::consts::ARCH);
+        wanted
+    })
+}
+
+/// 128-bit FNV-1a: the entry's file name (collisions are caught by the
+/// stored key).
+fn fnv1a128(bytes: &[u8]) -> u128 {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+    bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ b as u128).wrapping_mul(PRIME))
+}
+
+/// 64-bit FNV-1a: the checksum of a stored object.
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch::Arch;
+
+    /// A scratch directory with a fake clang that prints `version` for
+    /// `--version`, and for a compile appends a line to `count` and prints
+    /// its flags and stdin (so objects differ when inputs do).
+    struct Fake {
+        dir: PathBuf,
+    }
+
+    impl Fake {
+        fn new(name: &str) -> Fake {
+            let dir = std::env::temp_dir()
+                .join(format!("loader-cache-test-{}-{name}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Fake { dir }
+        }
+
+        fn clang(&self, version: &str) -> PathBuf {
+            use std::os::unix::fs::PermissionsExt as _;
+            let path = self.dir.join("clang");
+            let script = format!(
+                "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'clang version {version}'; exit 0; fi\n\
+                 echo x >> '{}'\necho \"$@\"\ncat\n",
+                self.dir.join("count").display()
+            );
+            // Replace, not rewrite: a running script must not see its file change.
+            let tmp = self.dir.join("clang.tmp");
+            std::fs::write(&tmp, script).unwrap();
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
+            path
+        }
+
+        fn compiles(&self) -> usize {
+            std::fs::read_to_string(self.dir.join("count")).map_or(0, |s| s.lines().count())
+        }
+    }
+
+    impl Drop for Fake {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn compiler(clang: &Path, arch: Arch) -> Compiler {
+        let mut c = Compiler::with_clang(clang, arch);
+        c.cpu = crate::Cpu::Baseline;
+        c
+    }
+
+    const SRC: &str = "int f(void) { return 1; }";
+
+    #[test]
+    fn a_second_compile_of_the_same_input_is_a_hit() {
+        let fake = Fake::new("hit");
+        let c = compiler(&fake.clang("19.1.0"), Arch::X86_64);
+        let cache = CompileCache::in_memory();
+        let a = cache.compile(&c, SRC, Language::C).unwrap();
+        let b = cache.compile(&c, SRC, Language::C).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(fake.compiles(), 1);
+        assert_eq!(
+            cache.stats(),
+            CacheStats {
+                memory_hits: 1,
+                disk_hits: 0,
+                misses: 1
+            }
+        );
+        // Another source is another object.
+        let other = cache.compile(&c, "int g(void);", Language::C).unwrap();
+        assert_ne!(other, a);
+        assert_eq!(fake.compiles(), 2);
+    }
+
+    #[test]
+    fn another_arch_flag_language_or_opt_level_misses() {
+        let fake = Fake::new("miss");
+        let clang = fake.clang("19.1.0");
+        let cache = CompileCache::in_memory();
+        let base = compiler(&clang, Arch::X86_64);
+        let mut variants = vec![base.clone(), compiler(&clang, Arch::Aarch64)];
+        let mut o3 = base.clone();
+        o3.opt_level = "3".into();
+        variants.push(o3);
+        let mut flag = base.clone();
+        flag.extra_flags.push("-ffast-math".into());
+        variants.push(flag);
+        let mut cpu = base.clone();
+        cpu.cpu = crate::Cpu::Named("znver4".into());
+        variants.push(cpu);
+        let objects: Vec<_> = variants
+            .iter()
+            .map(|c| cache.compile(c, SRC, Language::C).unwrap())
+            .collect();
+        assert_eq!(fake.compiles(), variants.len());
+        for (i, a) in objects.iter().enumerate() {
+            for b in &objects[i + 1..] {
+                assert_ne!(a, b, "two compilers shared an object");
+            }
+        }
+        cache.compile(&base, SRC, Language::Ir).unwrap();
+        assert_eq!(fake.compiles(), variants.len() + 1);
+    }
+
+    #[test]
+    fn a_directory_survives_the_cache_and_a_new_clang_misses() {
+        let fake = Fake::new("disk");
+        let dir = fake.dir.join("cache");
+        let c = compiler(&fake.clang("19.1.0"), Arch::Riscv64);
+        let first = CompileCache::on_disk(&dir)
+            .unwrap()
+            .compile(&c, SRC, Language::C)
+            .unwrap();
+        let second = CompileCache::on_disk(&dir).unwrap();
+        assert_eq!(second.compile(&c, SRC, Language::C).unwrap(), first);
+        assert_eq!(second.stats().disk_hits, 1);
+        assert_eq!(fake.compiles(), 1);
+        // No temp file is left behind.
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(names.iter().all(|n| n.ends_with(".o")), "{names:?}");
+
+        // Same path, another clang version: a miss, in a fresh process too.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let c = compiler(&fake.clang("20.1.0"), Arch::Riscv64);
+        let third = CompileCache::on_disk(&dir).unwrap();
+        third.compile(&c, SRC, Language::C).unwrap();
+        assert_eq!(third.stats().misses, 1);
+        assert_eq!(fake.compiles(), 2);
+    }
+
+    #[test]
+    fn a_corrupt_entry_is_a_miss_and_is_replaced() {
+        let fake = Fake::new("corrupt");
+        let dir = fake.dir.join("cache");
+        let c = compiler(&fake.clang("19.1.0"), Arch::X86_64);
+        let good = CompileCache::on_disk(&dir)
+            .unwrap()
+            .compile(&c, SRC, Language::C)
+            .unwrap();
+        let entry = std::fs::read_dir(&dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        std::fs::write(&entry, &bytes).unwrap();
+        let cache = CompileCache::on_disk(&dir).unwrap();
+        assert_eq!(cache.compile(&c, SRC, Language::C).unwrap(), good);
+        assert_eq!(cache.stats().misses, 1);
+        // Truncated: also a miss.
+        std::fs::write(&entry, &bytes[..10]).unwrap();
+        let cache = CompileCache::on_disk(&dir).unwrap();
+        assert_eq!(cache.compile(&c, SRC, Language::C).unwrap(), good);
+        assert_eq!(cache.stats().misses, 1);
+        // And the rewritten entry is whole again.
+        let cache = CompileCache::on_disk(&dir).unwrap();
+        cache.compile(&c, SRC, Language::C).unwrap();
+        assert_eq!(cache.stats().disk_hits, 1);
+    }
+
+    #[test]
+    fn concurrent_threads_get_the_objects_of_their_own_inputs() {
+        let fake = Fake::new("threads");
+        let clang = fake.clang("19.1.0");
+        let cache = CompileCache::on_disk(fake.dir.join("cache")).unwrap();
+        let arches = [Arch::X86_64, Arch::Aarch64];
+        let results: Vec<(Arch, usize, Arc<[u8]>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|t| {
+                    let cache = &cache;
+                    let clang = &clang;
+                    s.spawn(move || {
+                        let arch = arches[t % 2];
+                        let c = compiler(clang, arch);
+                        (0..6)
+                            .map(|i| {
+                                let src = format!("int f{}(void);", i % 3);
+                                (arch, i % 3, cache.compile(&c, &src, Language::C).unwrap())
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        for (arch, i, object) in &results {
+            let text = String::from_utf8_lossy(object);
+            assert!(text.contains(&format!("int f{i}(void);")), "{text}");
+            assert!(
+                text.contains(&format!("--target={}-", arch.clang_arch())),
+                "{arch}: {text}"
+            );
+        }
+        let s = cache.stats();
+        assert_eq!(s.memory_hits + s.disk_hits + s.misses, 48);
+        assert!(fake.compiles() >= 6 && s.misses as usize == fake.compiles());
+    }
+}
