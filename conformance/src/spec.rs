@@ -183,7 +183,7 @@ pub struct ArgSpec {
 }
 
 /// How floats may differ from the expected result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub enum Tolerance {
     /// Bit patterns must be equal (the default).
     #[default]
@@ -198,6 +198,16 @@ pub enum Tolerance {
 pub struct ArchMinClang {
     pub arch: Arch,
     pub version: u32,
+    pub reason: String,
+}
+
+/// A wider float tolerance for the cross-architecture oracle on one
+/// architecture (`cross-arch ulp N ARCH: reason`): how far its results may
+/// be from x86_64's, and why (FMA contraction, another libm).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossArchTolerance {
+    pub arch: Arch,
+    pub tolerance: Tolerance,
     pub reason: String,
 }
 
@@ -234,6 +244,8 @@ pub struct KernelSpec {
     /// for clangs that cannot compile the kernel for one target only.
     pub min_clang_arch: Vec<ArchMinClang>,
     pub skips: Vec<Skip>,
+    /// Per-architecture tolerances of the cross-architecture oracle.
+    pub cross_arch: Vec<CrossArchTolerance>,
     /// Extra seed mixed into the name-derived seed (`seed` directive).
     pub seed: u64,
 }
@@ -358,6 +370,17 @@ impl KernelSpec {
             .iter()
             .find(|s| s.arch == arch)
             .map(|s| s.reason.as_str())
+    }
+
+    /// The tolerance of the cross-architecture oracle for `arch`'s results
+    /// against the reference architecture's: the declared `tolerance`,
+    /// widened by a `cross-arch` directive for `arch` (whose reason is
+    /// returned with it).
+    pub fn cross_arch_tolerance(&self, arch: Arch) -> (Tolerance, Option<&str>) {
+        match self.cross_arch.iter().find(|c| c.arch == arch) {
+            Some(c) => (self.tolerance.max(c.tolerance), Some(c.reason.as_str())),
+            None => (self.tolerance, None),
+        }
     }
 
     /// The entry point of that name.

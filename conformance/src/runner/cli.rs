@@ -24,6 +24,10 @@ USAGE:
                      [--clang PATH] [--jobs N]
                                  compile + link every kernel for each arch at a fixed
                                  base; list relocation types, counts, link errors
+  conformance cross-arch --reference FILE FILE... [--corpus DIR] [--report PATH]
+                                 oracle 3: compare the outputs other arches saved
+                                 (`run --outputs`) with the reference arch's: integers
+                                 bit for bit, floats within the kernel's tolerance
   conformance link   --arch A --kernel GLOB [--corpus DIR] [--opt LEVEL] [--clang PATH]
                                  print the relocation log of a fixed-base link (what
                                  the snapshot tests store)
@@ -39,6 +43,8 @@ RUN OPTIONS:
   --expected FILE     expected failures (default: <corpus>/../expected-failures.toml)
   --report PATH       write PATH.json and PATH.md (default: the workspace's
                       target/conformance/report, or $CARGO_TARGET_DIR/conformance/report)
+  --outputs FILE      save every kernel's outputs (one JSON line per kernel and
+                      level) for `conformance cross-arch`
   --jobs N            kernels in parallel (default: available cores)
   --timeout SECS      per child process, compile included (default 120)
   --clang PATH        clang binary (default: $LOADER_CLANG, clang, newest clang-NN)
@@ -126,6 +132,7 @@ pub fn main(argv: Vec<String>) -> i32 {
         Some("census") => cmd_census(args),
         Some("exec-one") => cmd_exec_one(args),
         Some("link") => cmd_link(args),
+        Some("cross-arch") => cmd_cross_arch(args),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(0)
@@ -151,6 +158,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
     let mut corpus = default_corpus();
     let mut expected_path: Option<PathBuf> = None;
     let mut report_path = default_report();
+    let mut outputs_path: Option<PathBuf> = None;
     let mut jobs = default_jobs();
     let mut timeout = 120.0f64;
     let mut clang: Option<PathBuf> = None;
@@ -175,6 +183,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
             "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
             "--expected" => expected_path = Some(PathBuf::from(a.value(&flag)?)),
             "--report" => report_path = PathBuf::from(a.value(&flag)?),
+            "--outputs" => outputs_path = Some(PathBuf::from(a.value(&flag)?)),
             "--jobs" => jobs = parse_jobs(&a.value(&flag)?)?,
             "--timeout" => {
                 let v = a.value(&flag)?;
@@ -254,6 +263,13 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
             eprintln!("conformance: cannot write the reports: {e}");
             return Ok(2);
         }
+    }
+    if let Some(p) = &outputs_path {
+        if let Err(e) = super::outputs::write(&report, p) {
+            eprintln!("conformance: cannot write the outputs: {e}");
+            return Ok(2);
+        }
+        println!("outputs: {}", p.display());
     }
     Ok(if report.success() { 0 } else { 1 })
 }
@@ -355,6 +371,55 @@ fn cmd_link(mut a: Args) -> Result<i32, String> {
         println!("{}", super::fixed::snapshot_text(&l));
     }
     Ok(0)
+}
+
+fn cmd_cross_arch(mut a: Args) -> Result<i32, String> {
+    let mut reference: Option<PathBuf> = None;
+    let mut others: Vec<PathBuf> = Vec::new();
+    let mut corpus = default_corpus();
+    let mut report_path: Option<PathBuf> = None;
+    while let Some(flag) = a.next() {
+        match flag.as_str() {
+            "--reference" => reference = Some(PathBuf::from(a.value(&flag)?)),
+            "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
+            "--report" => report_path = Some(PathBuf::from(a.value(&flag)?)),
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return Ok(0);
+            }
+            f if f.starts_with('-') => {
+                return Err(format!("unknown option `{f}` for `cross-arch`"))
+            }
+            _ => others.push(PathBuf::from(flag)),
+        }
+    }
+    let reference = reference.ok_or("cross-arch needs --reference FILE")?;
+    if others.is_empty() {
+        return Err("cross-arch needs the outputs of at least one other arch".into());
+    }
+    let reference = super::outputs::read(&reference)?;
+    let others = others
+        .iter()
+        .map(|p| super::outputs::read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (specs, errors) = discover_partial(&corpus);
+    for e in &errors {
+        eprintln!("bad kernel: {e}");
+    }
+    let r = super::cross::cross_compare(&reference, &others, &specs);
+    print!("{}", super::cross::summary(&r));
+    if let Some(p) = report_path {
+        let (json, md) = super::report::report_paths(&p);
+        if let Some(dir) = json.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let text = serde_json::to_string_pretty(&r).map_err(|e| e.to_string())?;
+        std::fs::write(&json, text + "\n").map_err(|e| format!("{}: {e}", json.display()))?;
+        std::fs::write(&md, super::cross::markdown(&r))
+            .map_err(|e| format!("{}: {e}", md.display()))?;
+        println!("reports: {} {}", json.display(), md.display());
+    }
+    Ok(if r.success() { 0 } else { 1 })
 }
 
 fn cmd_exec_one(mut a: Args) -> Result<i32, String> {

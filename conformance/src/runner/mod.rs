@@ -6,11 +6,13 @@
 pub mod census;
 pub mod child;
 pub mod cli;
+pub mod cross;
 pub mod expected;
 pub mod fixed;
 pub mod glob;
 pub mod helpers;
 pub mod oracle;
+pub mod outputs;
 pub mod pool;
 pub mod relocnames;
 pub mod report;

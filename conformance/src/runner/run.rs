@@ -98,6 +98,10 @@ pub struct BackendReport {
     pub timings: Option<Timings>,
     /// Wall time of the child process.
     pub wall_ms: f64,
+    /// Digest of the outputs (`outputs::digest`): equal digests across
+    /// arches or runs mean bit-identical outputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs_digest: Option<String>,
     #[serde(skip)]
     pub outputs: Option<Outputs>,
     /// Guard-zone clobbers the child reported.
@@ -237,6 +241,7 @@ fn backend_report(backend: BackendKind, end: ChildEnd, wall_ms: f64) -> BackendR
         relocations: BTreeMap::new(),
         timings: None,
         wall_ms,
+        outputs_digest: None,
         outputs: None,
         guards: Vec::new(),
     };
@@ -253,6 +258,7 @@ fn backend_report(backend: BackendKind, end: ChildEnd, wall_ms: f64) -> BackendR
                 } => match decode_outputs(&returns, &buffers, &externs) {
                     Ok((o, guards)) => {
                         r.status = "ok".into();
+                        r.outputs_digest = Some(super::outputs::digest(&o));
                         r.outputs = Some(o);
                         r.guards = guards;
                     }

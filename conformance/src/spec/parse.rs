@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::{
-    Arch, ArchMinClang, ArgSpec, BufferSpec, Direction, Entry, GenKind, Generator, KernelSpec,
-    Lang, Param, ParamKind, Scalar, ScalarType, Skip, SpecError, Tolerance,
+    Arch, ArchMinClang, ArgSpec, BufferSpec, CrossArchTolerance, Direction, Entry, GenKind,
+    Generator, KernelSpec, Lang, Param, ParamKind, Scalar, ScalarType, Skip, SpecError, Tolerance,
 };
 
 /// Largest buffer, in bytes.
@@ -371,6 +371,7 @@ struct RawSpec {
     min_clang: Option<(usize, u32)>,
     min_clang_arch: Vec<ArchMinClang>,
     skips: Vec<Skip>,
+    cross_arch: Vec<CrossArchTolerance>,
     seed: Option<(usize, u64)>,
 }
 
@@ -555,6 +556,29 @@ fn parse_directive(d: &Directive, raw: &mut RawSpec) -> Result<(), String> {
             }
             Ok(())
         }
+        "cross-arch" => {
+            let mut words = rest.splitn(3, char::is_whitespace);
+            let (Some("ulp"), Some(n), Some(list)) = (words.next(), words.next(), words.next())
+            else {
+                return Err(format!(
+                    "`cross-arch` expects `ulp N ARCH[, ARCH...]: reason`, found `{rest}`"
+                ));
+            };
+            let n: u64 = n.parse().map_err(|_| {
+                format!("`cross-arch ulp` expects a non-negative integer, found `{n}`")
+            })?;
+            for (arch, reason) in parse_arch_list(list, "cross-arch ulp N")? {
+                if raw.cross_arch.iter().any(|c| c.arch == arch) {
+                    return Err(format!("`cross-arch` for `{}` is given twice", arch.name()));
+                }
+                raw.cross_arch.push(CrossArchTolerance {
+                    arch,
+                    tolerance: Tolerance::Ulp(n),
+                    reason,
+                });
+            }
+            Ok(())
+        }
         "seed" => {
             let v = parse_int_literal(rest)
                 .ok()
@@ -566,7 +590,7 @@ fn parse_directive(d: &Directive, raw: &mut RawSpec) -> Result<(), String> {
         }
         other => Err(format!(
             "unknown directive `{other}` (expected about, fn, buf, arg, extern, calls, \
-             tolerance, flags, min-clang, skip, seed)"
+             tolerance, cross-arch, flags, min-clang, skip, seed)"
         )),
     }
 }
@@ -1340,6 +1364,7 @@ fn resolve(
         min_clang: raw.min_clang.map(|(_, v)| v),
         min_clang_arch: raw.min_clang_arch,
         skips: raw.skips,
+        cross_arch: raw.cross_arch,
         seed: raw.seed.map(|(_, v)| v).unwrap_or(0),
     })
 }

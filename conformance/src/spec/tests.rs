@@ -568,6 +568,8 @@ fn parser_never_panics_on_garbage() {
         "extern",
         "calls",
         "tolerance",
+        "cross-arch",
+        "ulp",
         "flags",
         "skip",
         "seed",
@@ -646,5 +648,56 @@ fn parser_never_panics_on_garbage() {
         if let Ok(spec) = KernelSpec::parse(Path::new("a/b.ll"), &text.replace("//!", ";!")) {
             let _ = spec.inputs();
         }
+    }
+}
+
+#[test]
+fn cross_arch_tolerances_widen_one_arch_with_a_reason() {
+    let text = SAXPY.replace(
+        "//! tolerance ulp 2\n",
+        "//! tolerance ulp 2\n//! cross-arch ulp 8 aarch64, riscv64: fma contraction\n",
+    );
+    let s = parse_c(&text).unwrap();
+    assert_eq!(
+        s.cross_arch_tolerance(Arch::Riscv64),
+        (Tolerance::Ulp(8), Some("fma contraction"))
+    );
+    assert_eq!(s.cross_arch_tolerance(Arch::Aarch64).0, Tolerance::Ulp(8));
+    assert_eq!(
+        s.cross_arch_tolerance(Arch::Ppc64le),
+        (Tolerance::Ulp(2), None)
+    );
+    // Never narrower than the declared tolerance.
+    let narrow = SAXPY.replace(
+        "//! tolerance ulp 2\n",
+        "//! tolerance ulp 2\n//! cross-arch ulp 1 ppc64le: less\n",
+    );
+    assert_eq!(
+        parse_c(&narrow)
+            .unwrap()
+            .cross_arch_tolerance(Arch::Ppc64le)
+            .0,
+        Tolerance::Ulp(2)
+    );
+    for (line, msg) in [
+        (
+            "//! cross-arch ulp 4 riscv64\n",
+            "expects `ARCH[, ARCH...]: reason`",
+        ),
+        ("//! cross-arch ulp 4 riscv64:\n", "needs a reason"),
+        ("//! cross-arch 4 riscv64: x\n", "expects `ulp N ARCH"),
+        ("//! cross-arch ulp x riscv64: x\n", "non-negative integer"),
+        (
+            "//! cross-arch ulp 4 mips: x\n",
+            "unknown architecture `mips`",
+        ),
+        (
+            "//! cross-arch ulp 4 riscv64: x\n//! cross-arch ulp 2 riscv64: y\n",
+            "given twice",
+        ),
+    ] {
+        let text = format!("//! fn f()\n{line}void f(void) {{}}\n");
+        let (_, e) = err_c(&text);
+        assert!(e.contains(msg), "{line}: {e}");
     }
 }
