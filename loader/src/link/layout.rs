@@ -62,19 +62,18 @@ fn align_up(v: u64, a: u64) -> u64 {
     v.div_ceil(a) * a
 }
 
-impl Layout {
-    /// Decides the layout: which symbols need GOT slots and stubs (known
-    /// before any address is, so the image size is fixed up front), then
-    /// where every section goes.
-    pub fn plan(obj: &Object<'_>, def: &dyn ArchDef, page_size: u64) -> Result<Layout> {
-        let arch = def.arch();
-        if !page_size.is_power_of_two() {
-            return Err(Error::Unsupported {
-                arch,
-                what: "page size",
-                detail: format!("{page_size} is not a power of two"),
-            });
-        }
+/// GOT slots and stubs one object needs.
+struct Indirections {
+    got_slots: HashMap<usize, usize>,
+    got_symbols: Vec<usize>,
+    stubs: HashMap<usize, usize>,
+    stub_symbols: Vec<usize>,
+}
+
+impl Indirections {
+    /// Which symbols need GOT slots and stubs (known before any address
+    /// is, so the image size is fixed up front).
+    fn of(obj: &Object<'_>, def: &dyn ArchDef) -> Indirections {
         let mut got_symbols = Vec::new();
         let mut got_slots = HashMap::new();
         let mut stub_symbols = Vec::new();
@@ -108,100 +107,191 @@ impl Layout {
                 _ => {}
             }
         }
-
-        let mut section_offsets = vec![0; obj.sections.len()];
-        let mut segments = Vec::new();
-        let mut cursor = 0u64;
-        let mut max_align = page_size;
-        let adjacent = def.got_adjacent_sections();
-        let mut place = |cursor: &mut u64, idx: usize| -> Result<()> {
-            let s = &obj.sections[idx];
-            max_align = max_align.max(s.align);
-            *cursor = align_up(*cursor, s.align);
-            section_offsets[idx] = *cursor;
-            *cursor = cursor
-                .checked_add(s.size)
-                .filter(|&c| c <= MAX_IMAGE_SIZE)
-                .ok_or_else(|| Error::Unsupported {
-                    arch,
-                    what: "image size",
-                    detail: format!(
-                        "section {} of {} bytes takes the image past {MAX_IMAGE_SIZE} bytes",
-                        s.name, s.size
-                    ),
-                })?;
-            Ok(())
-        };
-        let mut close = |cursor: &mut u64, start: u64, protection| {
-            if *cursor > start {
-                *cursor = align_up(*cursor, page_size);
-                segments.push(Segment {
-                    offset: start,
-                    len: *cursor - start,
-                    protection,
-                });
-            }
-        };
-
-        // Code, then stubs.
-        let start = cursor;
-        for (i, s) in obj.sections.iter().enumerate() {
-            if s.class == SectionClass::Code {
-                place(&mut cursor, i)?;
-            }
+        Indirections {
+            got_slots,
+            got_symbols,
+            stubs,
+            stub_symbols,
         }
+    }
+}
+
+/// The cursor of a layout being planned: places sections, closes
+/// protection groups.
+struct Planner<'d> {
+    arch: crate::arch::Arch,
+    page_size: u64,
+    cursor: u64,
+    max_align: u64,
+    segments: Vec<Segment>,
+    def: &'d dyn ArchDef,
+}
+
+impl Planner<'_> {
+    fn place(&mut self, obj: &Object<'_>, idx: usize, offsets: &mut [u64]) -> Result<()> {
+        let s = &obj.sections[idx];
+        self.max_align = self.max_align.max(s.align);
+        self.cursor = align_up(self.cursor, s.align);
+        offsets[idx] = self.cursor;
+        self.cursor = self
+            .cursor
+            .checked_add(s.size)
+            .filter(|&c| c <= MAX_IMAGE_SIZE)
+            .ok_or_else(|| Error::Unsupported {
+                arch: self.arch,
+                what: "image size",
+                detail: format!(
+                    "section {} of {} bytes takes the image past {MAX_IMAGE_SIZE} bytes",
+                    s.name, s.size
+                ),
+            })?;
+        Ok(())
+    }
+
+    /// Reserves `bytes` at the cursor aligned to `align`; returns the offset.
+    fn reserve(&mut self, align: u64, bytes: u64) -> Result<u64> {
+        self.cursor = align_up(self.cursor, align);
+        let at = self.cursor;
+        self.cursor = at
+            .checked_add(bytes)
+            .filter(|&c| c <= MAX_IMAGE_SIZE)
+            .ok_or_else(|| Error::Unsupported {
+                arch: self.arch,
+                what: "image size",
+                detail: format!(
+                    "{bytes} bytes of GOT or stubs take the image past {MAX_IMAGE_SIZE} bytes"
+                ),
+            })?;
+        Ok(at)
+    }
+
+    /// Ends the protection group that began at `start` (nothing if empty).
+    fn close(&mut self, start: u64, protection: Protection) {
+        if self.cursor > start {
+            self.cursor = align_up(self.cursor, self.page_size);
+            self.segments.push(Segment {
+                offset: start,
+                len: self.cursor - start,
+                protection,
+            });
+        }
+    }
+
+    fn is_adjacent(&self, name: &str) -> bool {
+        self.def.got_adjacent_sections().contains(&name)
+    }
+}
+
+impl Layout {
+    /// Decides the layout of one object: which symbols need GOT slots and
+    /// stubs, then where every section goes.
+    pub fn plan(obj: &Object<'_>, def: &dyn ArchDef, page_size: u64) -> Result<Layout> {
+        let mut layouts = Layout::plan_many(&[obj], def, page_size)?;
+        Ok(layouts.pop().expect("one layout per object"))
+    }
+
+    /// Lays out several objects in one image: the code (and stubs) of all
+    /// of them, then their GOTs and read-only data, then their writable
+    /// data, so each protection group is one run of pages shared by every
+    /// object. Each returned layout places its object's sections at
+    /// offsets of the common image and carries the common segments, size
+    /// and alignment.
+    pub fn plan_many(
+        objs: &[&Object<'_>],
+        def: &dyn ArchDef,
+        page_size: u64,
+    ) -> Result<Vec<Layout>> {
+        let arch = def.arch();
+        if !page_size.is_power_of_two() {
+            return Err(Error::Unsupported {
+                arch,
+                what: "page size",
+                detail: format!("{page_size} is not a power of two"),
+            });
+        }
+        let ind: Vec<Indirections> = objs.iter().map(|o| Indirections::of(o, def)).collect();
+        let mut offsets: Vec<Vec<u64>> = objs.iter().map(|o| vec![0; o.sections.len()]).collect();
+        let mut got_offsets = vec![0; objs.len()];
+        let mut stub_offsets = vec![0; objs.len()];
+        let mut p = Planner {
+            arch,
+            page_size,
+            cursor: 0,
+            max_align: page_size,
+            segments: Vec::new(),
+            def,
+        };
         let stub_size = def.stub_size() as u64;
-        cursor = align_up(cursor, def.stub_align());
-        let stub_offset = cursor;
-        cursor += stub_size * stub_symbols.len() as u64;
-        close(&mut cursor, start, Protection::ReadExecute);
+
+        // Code, then stubs, of every object.
+        let start = p.cursor;
+        for (k, obj) in objs.iter().enumerate() {
+            for (i, s) in obj.sections.iter().enumerate() {
+                if s.class == SectionClass::Code {
+                    p.place(obj, i, &mut offsets[k])?;
+                }
+            }
+            let stubs = stub_size * ind[k].stub_symbols.len() as u64;
+            stub_offsets[k] = p.reserve(def.stub_align(), stubs)?;
+        }
+        p.close(start, Protection::ReadExecute);
 
         // GOT, GOT-adjacent sections, read-only data.
-        let start = cursor;
-        let got_offset = cursor;
-        cursor += 8 * got_symbols.len() as u64;
-        let is_adjacent = |name: &str| adjacent.contains(&name);
-        for (i, s) in obj.sections.iter().enumerate() {
-            if is_adjacent(s.name) {
-                place(&mut cursor, i)?;
+        let start = p.cursor;
+        for (k, obj) in objs.iter().enumerate() {
+            got_offsets[k] = p.reserve(8, 8 * ind[k].got_symbols.len() as u64)?;
+            for (i, s) in obj.sections.iter().enumerate() {
+                if p.is_adjacent(s.name) {
+                    p.place(obj, i, &mut offsets[k])?;
+                }
             }
-        }
-        for (i, s) in obj.sections.iter().enumerate() {
-            if s.class == SectionClass::ReadOnly && !is_adjacent(s.name) {
-                place(&mut cursor, i)?;
+            for (i, s) in obj.sections.iter().enumerate() {
+                if s.class == SectionClass::ReadOnly && !p.is_adjacent(s.name) {
+                    p.place(obj, i, &mut offsets[k])?;
+                }
             }
         }
         // A GOT of zero slots still has a base address; keep the segment
         // non-empty only if something is in it.
-        close(&mut cursor, start, Protection::ReadOnly);
+        p.close(start, Protection::ReadOnly);
 
-        let start = cursor;
-        for (i, s) in obj.sections.iter().enumerate() {
-            if s.class == SectionClass::Writable && !is_adjacent(s.name) {
-                place(&mut cursor, i)?;
+        let start = p.cursor;
+        for (k, obj) in objs.iter().enumerate() {
+            for (i, s) in obj.sections.iter().enumerate() {
+                if s.class == SectionClass::Writable && !p.is_adjacent(s.name) {
+                    p.place(obj, i, &mut offsets[k])?;
+                }
             }
         }
-        close(&mut cursor, start, Protection::ReadWrite);
+        p.close(start, Protection::ReadWrite);
 
-        if cursor > MAX_IMAGE_SIZE {
+        if p.cursor > MAX_IMAGE_SIZE {
             return Err(Error::Unsupported {
                 arch,
                 what: "image size",
-                detail: format!("{cursor} bytes is more than the {MAX_IMAGE_SIZE}-byte cap"),
+                detail: format!(
+                    "{} bytes is more than the {MAX_IMAGE_SIZE}-byte cap",
+                    p.cursor
+                ),
             });
         }
-        Ok(Layout {
-            section_offsets,
-            got_offset,
-            got_slots,
-            got_symbols,
-            stub_offset,
-            stubs,
-            stub_symbols,
-            stub_size,
-            segments,
-            size: cursor,
-            align: max_align,
-        })
+        Ok(ind
+            .into_iter()
+            .zip(offsets)
+            .enumerate()
+            .map(|(k, (ind, section_offsets))| Layout {
+                section_offsets,
+                got_offset: got_offsets[k],
+                got_slots: ind.got_slots,
+                got_symbols: ind.got_symbols,
+                stub_offset: stub_offsets[k],
+                stubs: ind.stubs,
+                stub_symbols: ind.stub_symbols,
+                stub_size,
+                segments: p.segments.clone(),
+                size: p.cursor,
+                align: p.max_align,
+            })
+            .collect())
     }
 }

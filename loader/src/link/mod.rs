@@ -157,19 +157,80 @@ impl<'a> Prepared<'a> {
         let obj = Object::parse(object, arch)?;
         let def = arch.def();
         let layout = Layout::plan(&obj, def, options.page_size)?;
+        Ok(Prepared::from_layout(obj, layout, def, options))
+    }
+
+    /// Parses several objects and plans ONE image for all of them (see
+    /// [`layout::Layout::plan_many`]): the code of every object, then the
+    /// read-only data of every object, then the writable data. Each
+    /// returned `Prepared` links its own object into the common image:
+    /// call [`Prepared::link_into`] on each with the same base and buffer
+    /// (all report the same `image_size`, `image_align` and `segments`).
+    pub fn batch(
+        objects: &[&'a [u8]],
+        arch: Arch,
+        options: &LinkOptions,
+    ) -> Result<Vec<Prepared<'a>>> {
+        let def = arch.def();
+        let objs = objects
+            .iter()
+            .map(|o| Object::parse(o, arch))
+            .collect::<Result<Vec<_>>>()?;
+        let layouts = Layout::plan_many(&objs.iter().collect::<Vec<_>>(), def, options.page_size)?;
+        Ok(objs
+            .into_iter()
+            .zip(layouts)
+            .map(|(obj, layout)| Prepared::from_layout(obj, layout, def, options))
+            .collect())
+    }
+
+    fn from_layout(
+        obj: Object<'a>,
+        layout: Layout,
+        def: &'static dyn ArchDef,
+        options: &LinkOptions,
+    ) -> Prepared<'a> {
         let mut pair_highs = HashMap::new();
         for (i, r) in obj.relocs.iter().enumerate() {
             if def.kind(r.r_type).is_some_and(|k| k.is_pair_high) {
                 pair_highs.insert(layout.section_offsets[r.section].wrapping_add(r.offset), i);
             }
         }
-        Ok(Prepared {
+        Prepared {
             obj,
             layout,
             def,
             record_log: options.record_log,
             pair_highs,
-        })
+        }
+    }
+
+    /// Address at `base` of a symbol defined by the object (`None` if
+    /// undefined; 0 if in a section that is not loaded).
+    fn defined_address(&self, base: u64, sym: usize) -> Option<u64> {
+        match self.obj.symbols[sym].def {
+            SymbolDef::Absolute(v) => Some(v),
+            SymbolDef::Section { section, value } => Some(match self.obj.loaded[section] {
+                Some(pos) => (base + self.layout.section_offsets[pos]).wrapping_add(value),
+                None => 0, // in a section we do not load: only an error if used
+            }),
+            SymbolDef::Undefined => None,
+        }
+    }
+
+    /// The global and weak symbols the object defines in loaded sections,
+    /// with their addresses at `base` and whether they are weak: what other
+    /// objects of a batch may call, known before anything is linked.
+    pub fn exported_symbols(&self, base: u64) -> impl Iterator<Item = (&'a str, u64, bool)> + '_ {
+        self.obj
+            .symbols
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_exported() && !s.name.is_empty() && !s.is_section())
+            .filter(|(_, s)| !matches!(s.def, SymbolDef::Section { section, .. } if self.obj.loaded.get(section).copied().flatten().is_none()))
+            .filter_map(move |(i, s)| {
+                Some((s.name, self.defined_address(base, i)?, s.binding == object::elf::STB_WEAK))
+            })
     }
 
     /// Bytes the image needs.
@@ -360,14 +421,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
             used[r.symbol] = true;
         }
         for (i, s) in obj.symbols.iter().enumerate() {
-            addresses[i] = match s.def {
-                SymbolDef::Absolute(v) => v,
-                SymbolDef::Section { section, value } => match obj.loaded[section] {
-                    Some(pos) => (base + l.section_offsets[pos]).wrapping_add(value),
-                    None => 0, // in a section we do not load: only an error if used
-                },
-                SymbolDef::Undefined if i == 0 || !used[i] => 0,
-                SymbolDef::Undefined => match p.def.special_symbol(s.name) {
+            addresses[i] = match p.defined_address(base, i) {
+                Some(a) => a,
+                None if i == 0 || !used[i] => 0,
+                None => match p.def.special_symbol(s.name) {
                     Some(SpecialSymbol::GotBase) => got_base,
                     Some(SpecialSymbol::TocBase) => toc_base.unwrap_or(got_base),
                     None => match resolver.resolve(s.name) {
