@@ -23,10 +23,16 @@ runner, CPU, dlopen link inputs), orchestrated by the native harness.
 --opt takes a comma list (default 2; `all` = 0,1,2,3,s). --clang picks the
 clang binary (default clang-19).
 
-Writes target/conformance/matrix/<arch>.{json,md} per arch, and
+When x86_64 and another arch ran, oracle 3 compares every arch's saved
+outputs (<arch>.outputs.jsonl) with x86_64's (`conformance cross-arch`):
+integers bit for bit, floats within the kernel's declared tolerance.
+
+Writes target/conformance/matrix/<arch>.{json,md} per arch,
+target/conformance/matrix/cross-arch.{json,md}, and
 target/conformance/matrix.md (the summary and every arch's report) and
 target/conformance/matrix.json. Exit status non-zero if any arch has a
-mismatch, an unexpected failure or an unexpected pass.
+mismatch, an unexpected failure or an unexpected pass, or if an arch
+disagrees with x86_64.
 
 Touches: what `setup` touches, target/ (builds, reports).";
 
@@ -130,12 +136,16 @@ fn run(o: &Options) -> Result {
             summary,
         });
     }
-    write_matrix(&root, o, &runs)?;
-    let failed: Vec<_> = runs
+    let cross = cross_arch(&sh, &parent, &out_dir, &runs)?;
+    write_matrix(&root, o, &runs, cross.as_ref())?;
+    let mut failed: Vec<_> = runs
         .iter()
         .filter(|r| !r.ok)
         .map(|r| r.name.as_str())
         .collect();
+    if cross.as_ref().is_some_and(|c| !c.ok) {
+        failed.push("cross-arch agreement");
+    }
     if !failed.is_empty() {
         bail!("conformance failed on {}", failed.join(", "));
     }
@@ -153,8 +163,14 @@ fn run_arch(sh: &Shell, a: &Arch, o: &Options, parent: &Path, report: &Path) -> 
         .iter()
         .flat_map(|j| ["--jobs".into(), j.clone()])
         .collect();
+    // What oracle 3 compares; a run that dies leaves none behind.
+    let outputs = report.with_extension("outputs.jsonl");
+    let _ = std::fs::remove_file(&outputs);
     let mut run = if a.is_native() {
-        cmd!(sh, "{parent} run --opt {opts} --clang {clang} --quiet --report {report} {jobs...} {filters...}")
+        // The arches.toml CPU (x86-64-v2), not -mcpu=native: x86_64 is the
+        // reference of oracle 3, so its code must not depend on the host.
+        let cpu = &a.clang_cpu;
+        cmd!(sh, "{parent} run --cpu {cpu} --opt {opts} --clang {clang} --quiet --report {report} --outputs {outputs} {jobs...} {filters...}")
     } else {
         let tc = a.cargo_toolchain_arg();
         let t = &a.rust_target;
@@ -176,7 +192,7 @@ fn run_arch(sh: &Shell, a: &Arch, o: &Options, parent: &Path, report: &Path) -> 
         let arch = &a.name;
         cmd!(
             sh,
-            "{parent} run --arch {arch} --child-exe {child} --wrapper {wrapper} --cpu {cpu} --opt {opts} --clang {clang} --quiet --report {report} {jobs...} {filters...}"
+            "{parent} run --arch {arch} --child-exe {child} --wrapper {wrapper} --cpu {cpu} --opt {opts} --clang {clang} --quiet --report {report} --outputs {outputs} {jobs...} {filters...}"
         )
     };
     for (k, v) in a.cargo_env() {
@@ -197,9 +213,54 @@ fn run_arch(sh: &Shell, a: &Arch, o: &Options, parent: &Path, report: &Path) -> 
     }
 }
 
-/// `matrix.md` (a summary table, then each arch's report) and `matrix.json`
-/// (each arch's JSON report under its name).
-fn write_matrix(root: &Path, o: &Options, runs: &[ArchRun]) -> Result {
+/// The outcome of oracle 3.
+struct CrossRun {
+    ok: bool,
+    report: PathBuf,
+}
+
+/// Oracle 3: every other arch's outputs against x86_64's, when x86_64
+/// and at least one other arch produced some.
+fn cross_arch(
+    sh: &Shell,
+    parent: &Path,
+    out_dir: &Path,
+    runs: &[ArchRun],
+) -> Result<Option<CrossRun>> {
+    let saved = |name: &str| {
+        Some(out_dir.join(name).with_extension("outputs.jsonl")).filter(|p| p.is_file())
+    };
+    let Some(reference) = saved("x86_64") else {
+        return Ok(None);
+    };
+    let others: Vec<PathBuf> = runs
+        .iter()
+        .filter(|r| r.name != "x86_64")
+        .filter_map(|r| saved(&r.name))
+        .collect();
+    if others.is_empty() {
+        return Ok(None);
+    }
+    crate::section("matrix: cross-arch agreement against x86_64");
+    let report = out_dir.join("cross-arch");
+    let out = cmd!(
+        sh,
+        "{parent} cross-arch --reference {reference} --report {report} {others...}"
+    )
+    .ignore_status()
+    .output()?;
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    Ok(Some(CrossRun {
+        ok: out.status.success(),
+        report,
+    }))
+}
+
+/// `matrix.md` (a summary table, then each arch's report, then the
+/// cross-arch comparison) and `matrix.json` (each arch's JSON report under
+/// its name, the comparison under `cross_arch`).
+fn write_matrix(root: &Path, o: &Options, runs: &[ArchRun], cross: Option<&CrossRun>) -> Result {
     let dir = root.join("target/conformance");
     let mut md = format!(
         "# Conformance matrix\n\n-O{} · {} · corpus `conformance/kernels`\n\n| arch | result | wall time |\n|---|---|---:|\n",
@@ -233,6 +294,20 @@ fn write_matrix(root: &Path, o: &Options, runs: &[ArchRun]) -> Result {
             r.name,
             arch_json.trim(),
             if i + 1 < runs.len() { "," } else { "" }
+        );
+    }
+    if let Some(c) = cross {
+        md += &format!(
+            "\n{}\n",
+            std::fs::read_to_string(c.report.with_extension("md"))
+                .unwrap_or_else(|_| "# Cross-architecture agreement\n\nno report\n".into())
+        );
+        let text = std::fs::read_to_string(c.report.with_extension("json"))
+            .unwrap_or_else(|_| "null".into());
+        json = format!(
+            "{},\n  \"cross_arch\": {}\n",
+            json.trim_end().trim_end_matches(','),
+            text.trim()
         );
     }
     json += "}\n";
