@@ -4,6 +4,7 @@ use crate::arch::Arch;
 use crate::cache::CompileCache;
 use crate::call::{FnPtr, Signature, Value};
 use crate::compile::{Compiler, Language};
+use crate::debug::{timed, DebugOptions, DebugRegistration};
 use crate::error::{Error, Result};
 use crate::link::{LinkOptions, LinkedSymbol, Prepared, RelocRecord, Segment};
 use crate::memory::{page_size, Mapping};
@@ -49,6 +50,9 @@ pub struct JitOptions {
     /// the clones of these options; `None` compiles every time; use
     /// [`CompileCache::on_disk`] to share objects between processes).
     pub cache: Option<Arc<CompileCache>>,
+    /// GDB registration, perf map, object dumps (default:
+    /// [`DebugOptions::from_env`]).
+    pub debug: DebugOptions,
 }
 
 /// The environment variable with extra link inputs of the dlopen backend.
@@ -64,6 +68,7 @@ impl std::fmt::Debug for JitOptions {
             .field("record_log", &self.record_log)
             .field("dlopen_link_args", &self.dlopen_link_args)
             .field("cache", &self.cache.as_ref().map(|c| c.dir()))
+            .field("debug", &self.debug)
             .finish()
     }
 }
@@ -95,6 +100,7 @@ impl JitOptions {
             record_log: false,
             dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
             cache: Some(Arc::new(CompileCache::in_memory())),
+            debug: DebugOptions::from_env(),
         })
     }
 }
@@ -135,13 +141,32 @@ impl Jit {
         Ok(self.compile_shared(source, language)?.to_vec())
     }
 
+    /// The caller's resolver (`.0`), then the process's symbols if asked.
+    pub(crate) fn resolver(&self) -> Chain<'_, 'static> {
+        let user: &dyn Resolver = match &self.options.resolver {
+            Some(r) => r.as_ref(),
+            None => &NoSymbols,
+        };
+        let process: &'static dyn Resolver = if self.options.process_symbols {
+            &ProcessSymbols
+        } else {
+            &NoSymbols
+        };
+        Chain(user, process)
+    }
+
     /// Compiles `source`, through the cache if there is one.
     fn compile_shared(&self, source: &str, language: Language) -> Result<Arc<[u8]>> {
         let compiler = &self.options.compiler;
-        match &self.options.cache {
-            Some(cache) => cache.compile(compiler, source, language),
-            None => Ok(compiler.compile(source, language)?.into()),
-        }
+        let object = timed!(
+            "compile",
+            match &self.options.cache {
+                Some(cache) => cache.compile(compiler, source, language),
+                None => Ok(compiler.compile(source, language)?.into()),
+            }
+        )?;
+        crate::debug::on_compiled(&object, Some((source, language)), &self.options.debug);
+        Ok(object)
     }
 
     /// Compiles and loads `source`.
@@ -152,23 +177,19 @@ impl Jit {
 
     /// Loads a relocatable object produced for the host architecture.
     pub fn load_object(&self, object: &[u8]) -> Result<Module> {
-        let user: &dyn Resolver = match &self.options.resolver {
-            Some(r) => r.as_ref(),
-            None => &NoSymbols,
-        };
-        let process: &dyn Resolver = if self.options.process_symbols {
-            &ProcessSymbols
-        } else {
-            &NoSymbols
-        };
-        let resolver = Chain(user, process);
+        let resolver = self.resolver();
+        let user = resolver.0;
         match self.options.backend {
-            Backend::InMemory => Module::load_in_memory(
-                object,
-                self.options.compiler.arch,
-                &resolver,
-                self.options.record_log,
-            ),
+            Backend::InMemory => {
+                let mut module = Module::load_in_memory(
+                    object,
+                    self.options.compiler.arch,
+                    &resolver,
+                    self.options.record_log,
+                )?;
+                module.debug = crate::debug::on_module_loaded(&module, &self.options.debug);
+                Ok(module)
+            }
             #[cfg(feature = "dlopen-fallback")]
             Backend::Dlopen => {
                 let arch = self.options.compiler.arch;
@@ -191,6 +212,7 @@ impl Jit {
                     all_symbols: Vec::new(),
                     log: Vec::new(),
                     segments: Vec::new(),
+                    debug: DebugRegistration::default(),
                 })
             }
         }
@@ -204,6 +226,18 @@ enum Inner {
     Dlopen(crate::dlopen::DlopenLibrary),
 }
 
+/// `ForeignArch` unless `arch` is the host's: only host code is mapped.
+pub(crate) fn check_host(arch: Arch) -> Result<()> {
+    let host = Arch::host();
+    if host != Some(arch) {
+        return Err(Error::ForeignArch {
+            arch,
+            host: host.unwrap_or(Arch::X86_64),
+        });
+    }
+    Ok(())
+}
+
 /// Loaded code. Unmapped (or `dlclose`d) on drop; [`Function`]s borrow it,
 /// so safe code cannot call into freed memory.
 #[derive(Debug)]
@@ -215,6 +249,8 @@ pub struct Module {
     all_symbols: Vec<LinkedSymbol>,
     log: Vec<RelocRecord>,
     segments: Vec<Segment>,
+    /// GDB's list entry of the image (removed on drop).
+    debug: DebugRegistration,
 }
 
 impl Module {
@@ -225,13 +261,7 @@ impl Module {
         resolver: &dyn Resolver,
         record_log: bool,
     ) -> Result<Module> {
-        let host = Arch::host();
-        if host != Some(arch) {
-            return Err(Error::ForeignArch {
-                arch,
-                host: host.unwrap_or(Arch::X86_64),
-            });
-        }
+        check_host(arch)?;
         let span = tracing::debug_span!("load", %arch, object_bytes = object.len());
         let _enter = span.enter();
         let options = LinkOptions {
@@ -239,10 +269,16 @@ impl Module {
             record_log,
         };
         let prepared = Prepared::new(object, arch, &options)?;
-        let mut mapping = Mapping::new(prepared.image_size(), prepared.image_align())?;
+        let mut mapping = timed!(
+            "map",
+            Mapping::new(prepared.image_size(), prepared.image_align())
+        )?;
         let base = mapping.base();
-        let output = prepared.link_into(base, mapping.bytes_mut(), resolver)?;
-        mapping.protect(&output.segments)?;
+        let output = timed!(
+            "link",
+            prepared.link_into(base, mapping.bytes_mut(), resolver)
+        )?;
+        timed!("protect", mapping.protect(&output.segments))?;
         tracing::debug!(
             base = format_args!("{base:#x}"),
             bytes = mapping.len(),
@@ -254,14 +290,34 @@ impl Module {
             .filter(|s| s.exported)
             .map(|s| (s.name.clone(), s.address))
             .collect();
-        Ok(Module {
+        Ok(Module::in_mapping(
+            arch,
+            mapping,
+            symbols,
+            output.symbols,
+            output.log,
+            output.segments,
+        ))
+    }
+
+    /// A module over a linked and protected mapping.
+    pub(crate) fn in_mapping(
+        arch: Arch,
+        mapping: Mapping,
+        symbols: HashMap<String, u64>,
+        all_symbols: Vec<LinkedSymbol>,
+        log: Vec<RelocRecord>,
+        segments: Vec<Segment>,
+    ) -> Module {
+        Module {
             arch,
             inner: Inner::Memory(mapping),
             symbols,
-            all_symbols: output.symbols,
-            log: output.log,
-            segments: output.segments,
-        })
+            all_symbols,
+            log,
+            segments,
+            debug: DebugRegistration::default(),
+        }
     }
 
     pub fn arch(&self) -> Arch {
@@ -351,10 +407,10 @@ impl Function<'_> {
     /// `signature` must be the function's real C signature, and pointer
     /// arguments must be valid for what the function does with them.
     pub unsafe fn call(&self, signature: &Signature, args: &[Value]) -> Result<Value> {
-        let span = tracing::trace_span!("call", function = %self.name);
-        let _enter = span.enter();
         // SAFETY: forwarded to the caller.
-        unsafe { signature.call(&self.name, self.address, args) }
+        timed!("call", [function = %self.name], unsafe {
+            signature.call(&self.name, self.address, args)
+        })
     }
 }
 

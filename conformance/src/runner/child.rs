@@ -217,6 +217,7 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
         dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
         // Every request is compiled: compile timings stay real.
         cache: None,
+        debug: loader::DebugOptions::from_env(),
     });
 
     stage("compile");
