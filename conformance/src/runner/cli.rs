@@ -6,7 +6,7 @@ use std::time::Duration;
 use loader::compile::{clang_version, find_clang};
 use loader::Arch;
 
-use super::census::{census_arch, render};
+use super::census::{census_arch, counts, render};
 use super::child::{self, BackendKind, ChildRequest};
 use super::expected;
 use super::pool::default_jobs;
@@ -23,7 +23,8 @@ USAGE:
   conformance census [--arch A|all] [--corpus DIR] [--kernel GLOB] [--opt LEVEL]
                      [--clang PATH] [--jobs N]
                                  compile + link every kernel for each arch at a fixed
-                                 base; list relocation types, counts, link errors
+                                 base; list relocation types, counts, link errors;
+                                 then the corpus counts (kernels, snapshots, types)
   conformance cross-arch --reference FILE FILE... [--corpus DIR] [--report PATH]
                                  oracle 3: compare the outputs other arches saved
                                  (`run --outputs`) with the reference arch's: integers
@@ -55,7 +56,8 @@ RUN OPTIONS:
   --wrapper CMD       command the children run under, split on spaces
                       (e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"); default
                       $LOADER_RUNNER, set when this harness itself runs under qemu
-  --quiet             no per-kernel progress on stderr
+  --quiet             no progress on stderr (default: a progress bar on a
+                      terminal unless CI is set, else a line per kernel)
 
 Exit status: 0 when every kernel passes or fails as expected; 1 on any
 failure or unexpected pass; 2 on a usage or setup error.
@@ -312,9 +314,10 @@ fn cmd_census(mut a: Args) -> Result<i32, String> {
         }
     }
     let clang = find_clang(clang.as_deref()).map_err(|e| e.to_string())?;
-    let version = clang_version(&clang)
+    let clang_major = clang_version(&clang).ok();
+    let version = clang_major
         .map(|v| format!("clang-{v}"))
-        .unwrap_or_else(|_| clang.display().to_string());
+        .unwrap_or_else(|| clang.display().to_string());
     let (specs, errors) = discover_partial(&corpus);
     for e in &errors {
         eprintln!("bad kernel: {e}");
@@ -328,10 +331,17 @@ fn cmd_census(mut a: Args) -> Result<i32, String> {
         specs.len(),
         super::fixed::FIXED_BASE
     );
+    let mut censuses = Vec::new();
     for arch in arches {
-        let c = census_arch(&specs, arch, &clang, &opt, jobs);
+        let c = census_arch(&specs, arch, &clang, clang_major, &opt, jobs);
         println!("{}", render(&c));
+        censuses.push(c);
     }
+    // The snapshots belong to the crate's own corpus.
+    let snapshots = (corpus == default_corpus())
+        .then(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots"))
+        .unwrap_or_default();
+    print!("{}", counts(&specs, &censuses, &snapshots));
     Ok(if errors.is_empty() { 0 } else { 1 })
 }
 

@@ -14,6 +14,7 @@ pub mod helpers;
 pub mod oracle;
 pub mod outputs;
 pub mod pool;
+pub mod progress;
 pub mod relocnames;
 pub mod report;
 pub mod run;

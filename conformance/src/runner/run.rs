@@ -13,6 +13,7 @@ use super::expected::ExpectedFailure;
 use super::glob::selects;
 use super::oracle::reference_outputs;
 use super::pool::parallel_map_with;
+use super::progress::Progress;
 use super::spawn::{run_child, signal_name, ChildCommand, ChildEnd};
 use super::wire::{decode_outputs, ChildOutcome, Timings};
 use crate::spec::{compare, discover_partial, KernelSpec, Outputs, Tolerance};
@@ -35,7 +36,8 @@ pub struct RunOptions {
     pub clang_version: Option<u32>,
     pub cpu: Option<String>,
     pub expected: Vec<ExpectedFailure>,
-    /// Print a line per kernel on stderr as they finish.
+    /// Show progress on stderr (`progress::Progress`: a bar on a terminal,
+    /// else a line per kernel run); false under `--quiet`.
     pub progress: bool,
 }
 
@@ -509,7 +511,7 @@ pub fn run(o: &RunOptions) -> Report {
         .iter()
         .flat_map(|opt| specs.iter().map(move |s| (s, opt.as_str())))
         .collect();
-    let total = work.len();
+    let progress = Progress::new(o.progress, work.len());
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut kernels = parallel_map_with(
         &work,
@@ -517,17 +519,10 @@ pub fn run(o: &RunOptions) -> Report {
         |(spec, opt)| run_kernel(spec, opt, o),
         |_, k: &KernelReport| {
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if o.progress {
-                eprintln!(
-                    "[{n}/{total}] {} -O{} {}: {}",
-                    k.kernel,
-                    k.opt,
-                    k.arch,
-                    k.status.name()
-                );
-            }
+            progress.done(n, k);
         },
     );
+    progress.finish();
     for e in errors {
         // Bad kernel files are failures of the run, reported like kernels.
         let sel = e.file().display().to_string();
