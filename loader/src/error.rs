@@ -120,6 +120,14 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// Two objects of one batch define the same global symbol.
+    #[error("symbol `{symbol}` is defined by both `{first}` and `{second}` in one batch")]
+    DuplicateSymbol {
+        symbol: String,
+        first: String,
+        second: String,
+    },
+
     /// The dlopen backend's dynamic loader refused the library.
     #[error("dlopen backend: {0}")]
     Dlopen(String),

@@ -1,0 +1,145 @@
+//! Many objects linked into ONE image: the code of every object packed
+//! into shared pages, then every object's GOT and read-only data, then
+//! every object's writable data; one mapping, one protection flip per
+//! group, no mmap/munmap per kernel.
+//!
+//! Global and weak symbols of each object are visible to the others (calls
+//! between objects work whatever their order in the batch); the rest goes to
+//! the JIT's resolver. Two global (non-weak) definitions of one name are an
+//! error naming the symbol and both objects; a global beats a weak one; of
+//! two weak ones the first wins. An object's own references to a symbol it
+//! defines stay inside it (as with `-Bsymbolic`).
+
+use crate::arch::Arch;
+use crate::error::{Error, Result};
+use crate::link::{LinkOptions, Prepared};
+use crate::memory::{page_size, Mapping};
+use crate::module::{check_host, Backend, Jit, Module};
+use crate::resolve::{Chain, Resolver};
+use std::collections::hash_map::{Entry, HashMap};
+
+impl Jit {
+    /// Links `objects` (each with a name for error messages) into one
+    /// image; every exported symbol of every object is looked up by name
+    /// in the returned module.
+    ///
+    /// ```
+    /// use loader::{Jit, Language};
+    /// let jit = Jit::new()?;
+    /// let a = jit.compile("int twice(int x) { return 2 * x; }", Language::C)?;
+    /// let b = jit.compile("int twice(int); int quad(int x) { return twice(twice(x)); }", Language::C)?;
+    /// let m = jit.load_batch(&[("b", &b), ("a", &a)])?;
+    /// let quad = unsafe { m.typed::<extern "C" fn(i32) -> i32>("quad")? };
+    /// assert_eq!(quad.get()(3), 12);
+    /// # Ok::<(), loader::Error>(())
+    /// ```
+    pub fn load_batch(&self, objects: &[(&str, &[u8])]) -> Result<Module> {
+        let arch = self.options().compiler.arch;
+        if self.options().backend != Backend::InMemory {
+            return Err(Error::Unsupported {
+                arch,
+                what: "backend",
+                detail: "a batch is linked by the in-memory backend only".into(),
+            });
+        }
+        Module::load_batch_in_memory(objects, arch, &self.resolver(), self.options().record_log)
+    }
+}
+
+/// Where a batch symbol comes from.
+#[derive(Clone, Copy)]
+struct Definition {
+    address: u64,
+    weak: bool,
+    object: usize,
+}
+
+impl Module {
+    /// Links `objects` into one fresh mapping of this process and protects
+    /// it (see the [module docs](self)).
+    pub fn load_batch_in_memory(
+        objects: &[(&str, &[u8])],
+        arch: Arch,
+        resolver: &dyn Resolver,
+        record_log: bool,
+    ) -> Result<Module> {
+        check_host(arch)?;
+        let span = tracing::debug_span!("load_batch", %arch, objects = objects.len());
+        let _enter = span.enter();
+        let options = LinkOptions {
+            page_size: page_size(),
+            record_log,
+        };
+        let bytes: Vec<&[u8]> = objects.iter().map(|(_, b)| *b).collect();
+        let prepared = Prepared::batch(&bytes, arch, &options)?;
+        let Some(first) = prepared.first() else {
+            return Err(Error::Unsupported {
+                arch,
+                what: "batch",
+                detail: "no objects".into(),
+            });
+        };
+        let mut mapping = Mapping::new(first.image_size(), first.image_align())?;
+        let base = mapping.base();
+
+        let mut table: HashMap<&str, Definition> = HashMap::new();
+        for (object, p) in prepared.iter().enumerate() {
+            for (name, address, weak) in p.exported_symbols(base) {
+                let new = Definition {
+                    address,
+                    weak,
+                    object,
+                };
+                match table.entry(name) {
+                    Entry::Vacant(e) => {
+                        e.insert(new);
+                    }
+                    Entry::Occupied(mut e) => match (e.get().weak, weak) {
+                        (false, false) => {
+                            return Err(Error::DuplicateSymbol {
+                                symbol: name.to_string(),
+                                first: objects[e.get().object].0.to_string(),
+                                second: objects[object].0.to_string(),
+                            })
+                        }
+                        (true, false) => {
+                            e.insert(new);
+                        }
+                        _ => {}
+                    },
+                }
+            }
+        }
+        let batch = |name: &str| table.get(name).map(|d| d.address);
+        let resolver = Chain(&batch, resolver);
+
+        let image = mapping.bytes_mut();
+        let mut all_symbols = Vec::new();
+        let mut log = Vec::new();
+        let mut segments = Vec::new();
+        for p in &prepared {
+            let out = p.link_into(base, image, &resolver)?;
+            all_symbols.extend(out.symbols);
+            log.extend(out.log);
+            segments = out.segments;
+        }
+        mapping.protect(&segments)?;
+        tracing::debug!(
+            base = format_args!("{base:#x}"),
+            bytes = mapping.len(),
+            "mapped batch"
+        );
+        let symbols = table
+            .into_iter()
+            .map(|(name, d)| (name.to_string(), d.address))
+            .collect();
+        Ok(Module::in_mapping(
+            arch,
+            mapping,
+            symbols,
+            all_symbols,
+            log,
+            segments,
+        ))
+    }
+}
