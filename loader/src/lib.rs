@@ -40,6 +40,7 @@ pub mod bits;
 pub mod cache;
 pub mod call;
 pub mod compile;
+pub mod debug;
 #[cfg(feature = "dlopen-fallback")]
 mod dlopen;
 mod error;
@@ -51,6 +52,7 @@ pub mod resolve;
 pub use arch::Arch;
 pub use call::{FnPtr, Signature, Type, Value};
 pub use compile::{Compiler, Cpu, Language, CLANG_ENV, CPU_ENV};
+pub use debug::DebugOptions;
 pub use error::{Error, Result};
 pub use memory::page_size;
 pub use module::{

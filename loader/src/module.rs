@@ -4,6 +4,7 @@ use crate::arch::Arch;
 use crate::cache::CompileCache;
 use crate::call::{FnPtr, Signature, Value};
 use crate::compile::{Compiler, Language};
+use crate::debug::{timed, DebugOptions, DebugRegistration};
 use crate::error::{Error, Result};
 use crate::link::{LinkOptions, LinkedSymbol, Prepared, RelocRecord, Segment};
 use crate::memory::{page_size, Mapping};
@@ -49,6 +50,9 @@ pub struct JitOptions {
     /// the clones of these options; `None` compiles every time; use
     /// [`CompileCache::on_disk`] to share objects between processes).
     pub cache: Option<Arc<CompileCache>>,
+    /// GDB registration, perf map, object dumps (default:
+    /// [`DebugOptions::from_env`]).
+    pub debug: DebugOptions,
 }
 
 /// The environment variable with extra link inputs of the dlopen backend.
@@ -64,6 +68,7 @@ impl std::fmt::Debug for JitOptions {
             .field("record_log", &self.record_log)
             .field("dlopen_link_args", &self.dlopen_link_args)
             .field("cache", &self.cache.as_ref().map(|c| c.dir()))
+            .field("debug", &self.debug)
             .finish()
     }
 }
@@ -95,6 +100,7 @@ impl JitOptions {
             record_log: false,
             dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
             cache: Some(Arc::new(CompileCache::in_memory())),
+            debug: DebugOptions::from_env(),
         })
     }
 }
@@ -152,10 +158,15 @@ impl Jit {
     /// Compiles `source`, through the cache if there is one.
     fn compile_shared(&self, source: &str, language: Language) -> Result<Arc<[u8]>> {
         let compiler = &self.options.compiler;
-        match &self.options.cache {
-            Some(cache) => cache.compile(compiler, source, language),
-            None => Ok(compiler.compile(source, language)?.into()),
-        }
+        let object = timed!(
+            "compile",
+            match &self.options.cache {
+                Some(cache) => cache.compile(compiler, source, language),
+                None => Ok(compiler.compile(source, language)?.into()),
+            }
+        )?;
+        crate::debug::on_compiled(&object, Some((source, language)), &self.options.debug);
+        Ok(object)
     }
 
     /// Compiles and loads `source`.
@@ -169,12 +180,16 @@ impl Jit {
         let resolver = self.resolver();
         let user = resolver.0;
         match self.options.backend {
-            Backend::InMemory => Module::load_in_memory(
-                object,
-                self.options.compiler.arch,
-                &resolver,
-                self.options.record_log,
-            ),
+            Backend::InMemory => {
+                let mut module = Module::load_in_memory(
+                    object,
+                    self.options.compiler.arch,
+                    &resolver,
+                    self.options.record_log,
+                )?;
+                module.debug = crate::debug::on_module_loaded(&module, &self.options.debug);
+                Ok(module)
+            }
             #[cfg(feature = "dlopen-fallback")]
             Backend::Dlopen => {
                 let arch = self.options.compiler.arch;
@@ -197,6 +212,7 @@ impl Jit {
                     all_symbols: Vec::new(),
                     log: Vec::new(),
                     segments: Vec::new(),
+                    debug: DebugRegistration::default(),
                 })
             }
         }
@@ -233,6 +249,8 @@ pub struct Module {
     all_symbols: Vec<LinkedSymbol>,
     log: Vec<RelocRecord>,
     segments: Vec<Segment>,
+    /// GDB's list entry of the image (removed on drop).
+    debug: DebugRegistration,
 }
 
 impl Module {
@@ -251,10 +269,16 @@ impl Module {
             record_log,
         };
         let prepared = Prepared::new(object, arch, &options)?;
-        let mut mapping = Mapping::new(prepared.image_size(), prepared.image_align())?;
+        let mut mapping = timed!(
+            "map",
+            Mapping::new(prepared.image_size(), prepared.image_align())
+        )?;
         let base = mapping.base();
-        let output = prepared.link_into(base, mapping.bytes_mut(), resolver)?;
-        mapping.protect(&output.segments)?;
+        let output = timed!(
+            "link",
+            prepared.link_into(base, mapping.bytes_mut(), resolver)
+        )?;
+        timed!("protect", mapping.protect(&output.segments))?;
         tracing::debug!(
             base = format_args!("{base:#x}"),
             bytes = mapping.len(),
@@ -292,6 +316,7 @@ impl Module {
             all_symbols,
             log,
             segments,
+            debug: DebugRegistration::default(),
         }
     }
 
@@ -382,10 +407,10 @@ impl Function<'_> {
     /// `signature` must be the function's real C signature, and pointer
     /// arguments must be valid for what the function does with them.
     pub unsafe fn call(&self, signature: &Signature, args: &[Value]) -> Result<Value> {
-        let span = tracing::trace_span!("call", function = %self.name);
-        let _enter = span.enter();
         // SAFETY: forwarded to the caller.
-        unsafe { signature.call(&self.name, self.address, args) }
+        timed!("call", [function = %self.name], unsafe {
+            signature.call(&self.name, self.address, args)
+        })
     }
 }
 
