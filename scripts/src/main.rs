@@ -6,7 +6,9 @@ mod apt;
 mod arches;
 mod census;
 mod ci;
+mod clang_diff;
 mod flags;
+mod fuzz;
 mod gen_kernels;
 mod loongarch;
 mod matrix;
@@ -38,6 +40,8 @@ Commands:
   census      relocation types clang emits over the corpus per arch, and whether each links
   ci          what CI runs: setup, fmt, clippy, actionlint, test, foreign arches, matrix
   matrix      the main job: the conformance corpus on every arch, JIT vs dlopen vs Rust
+  fuzz        fuzz the link step per arch, seeded with corpus objects (--secs N)
+  clang-diff  what changed between two clang versions (A B) over the corpus, per arch
   gen-kernels regenerate conformance/kernels/generated*/ (--check: fail if stale)
 
 `cargo xtask <command> --help` says what each command touches.";
@@ -58,7 +62,9 @@ fn main() {
         "census" => census::main(args),
         "ci" => ci::ci_main(args),
         "matrix" => matrix::main(args),
+        "clang-diff" => clang_diff::main(args),
         "gen-kernels" => gen_kernels::main(args),
+        "fuzz" => fuzz::main(args),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
             Ok(())
