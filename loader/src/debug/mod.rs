@@ -124,6 +124,7 @@ pub fn on_module_loaded(module: &Module, options: &DebugOptions) -> DebugRegistr
                 size: size as u64,
                 segments: module.segments(),
                 symbols: module.symbols(),
+                contents: None,
             },
             options,
         ),

@@ -1,8 +1,8 @@
 //! The small ELF file that describes a loaded image to a debugger: one
-//! section per protection group of the image at its real address (no file
-//! contents: `SHT_NOBITS`, the debugger reads the code from memory), and a
-//! symbol table with every named symbol of the image (functions as
-//! `STT_FUNC` with their sizes). ELF64 little-endian for every architecture
+//! section per protection group of the image at its real address (without
+//! contents, `SHT_NOBITS`, for GDB, which reads the code from memory; with
+//! the image bytes for a disassembler), and a symbol table with every named
+//! symbol of the image (functions as `STT_FUNC` with their sizes). ELF64 little-endian for every architecture
 //! of the loader; `e_machine` and `e_flags` say which one.
 
 use crate::arch::Arch;
@@ -13,6 +13,7 @@ const SHDR_SIZE: usize = 64;
 const SYM_SIZE: usize = 24;
 
 const ET_EXEC: u16 = 2;
+const SHT_PROGBITS: u32 = 1;
 const SHT_SYMTAB: u32 = 2;
 const SHT_STRTAB: u32 = 3;
 const SHT_NOBITS: u32 = 8;
@@ -33,6 +34,8 @@ pub struct ImageDescription<'a> {
     pub size: u64,
     pub segments: &'a [Segment],
     pub symbols: &'a [LinkedSymbol],
+    /// The image bytes (`size` of them), to put in the file.
+    pub contents: Option<&'a [u8]>,
 }
 
 /// ELF `e_flags` a debugger expects for the ABI the loader supports.
@@ -193,9 +196,20 @@ pub fn build(image: &ImageDescription<'_>) -> Vec<u8> {
     let strtab_name = shstr.add(".strtab");
     let shstrtab_name = shstr.add(".shstrtab");
 
-    // File layout: header, symtab (8-aligned right after the 64-byte
-    // header), strtab, shstrtab, then the section headers (8-aligned).
-    let symtab_offset = EHDR_SIZE;
+    // File layout: header, image bytes (if any, 16-aligned), symtab
+    // (8-aligned), strtab, shstrtab, then the section headers (8-aligned).
+    let contents = image.contents.unwrap_or_default();
+    let contents_offset = EHDR_SIZE;
+    if image.contents.is_some() {
+        for h in &mut headers[1..] {
+            let start = h.addr.wrapping_sub(image.base);
+            h.ty = SHT_PROGBITS;
+            h.offset = contents_offset as u64 + start;
+            // Never past the bytes given (a short buffer is not an error).
+            h.size = h.size.min((contents.len() as u64).saturating_sub(start));
+        }
+    }
+    let symtab_offset = (contents_offset + contents.len()).next_multiple_of(8);
     let strtab_offset = symtab_offset + symtab.len();
     let shstrtab_offset = strtab_offset + strtab.0.len();
     let shdr_offset = (shstrtab_offset + shstr.0.len()).next_multiple_of(8);
@@ -253,6 +267,8 @@ pub fn build(image: &ImageDescription<'_>) -> Vec<u8> {
     put_u16(&mut out, headers.len() as u16);
     put_u16(&mut out, shstrtab_index as u16);
     debug_assert_eq!(out.len(), EHDR_SIZE);
+    out.extend_from_slice(contents);
+    out.resize(symtab_offset, 0);
     out.extend_from_slice(&symtab);
     out.extend_from_slice(&strtab.0);
     out.extend_from_slice(&shstr.0);
@@ -304,6 +320,7 @@ mod tests {
                 size: 0x2000,
                 segments: &segments,
                 symbols: &symbols,
+                contents: None,
             });
             let file = object::File::parse(&*bytes).unwrap();
             assert_eq!(
@@ -331,5 +348,38 @@ mod tests {
             let rodata = file.section_by_name(".rodata").unwrap();
             assert_eq!(table.section_index(), Some(rodata.index()));
         }
+    }
+
+    #[test]
+    fn contents_are_the_sections_data() {
+        let image: Vec<u8> = (0..0x2000u32).map(|i| (i % 251) as u8).collect();
+        let segments = [
+            Segment {
+                offset: 0,
+                len: 0x1000,
+                protection: Protection::ReadExecute,
+            },
+            Segment {
+                offset: 0x1000,
+                len: 0x1000,
+                protection: Protection::ReadWrite,
+            },
+        ];
+        let bytes = build(&ImageDescription {
+            arch: Arch::Aarch64,
+            base: 0x4000_0000,
+            size: 0x2000,
+            segments: &segments,
+            symbols: &[sym("f", 0x4000_0010, 8, true, true)],
+            contents: Some(&image),
+        });
+        let file = object::File::parse(&*bytes).unwrap();
+        let data = file.section_by_name(".data").unwrap();
+        assert_eq!(data.address(), 0x4000_1000);
+        assert_eq!(data.data().unwrap(), &image[0x1000..]);
+        assert_eq!(
+            file.section_by_name(".text").unwrap().data().unwrap(),
+            &image[..0x1000]
+        );
     }
 }

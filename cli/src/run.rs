@@ -1,0 +1,202 @@
+//! `jitload run`: compile a kernel for the host, load it (in memory, or
+//! through the dlopen backend), make the calls of its call plan and print
+//! every return value and the buffers the kernel writes.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use conformance::runner::fixed::language;
+use conformance::runner::helpers::fallback;
+use conformance::spec::{ArgValue, Buffer, Direction, KernelSpec, ParamKind, Scalar, ScalarType};
+use loader::{Arch, Backend, Compiler, Jit, JitOptions, Signature, Type, Value};
+
+use crate::error::{Error, Result};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub compiler: Compiler,
+    pub backend: Backend,
+    /// Only the calls of this entry (all entries when `None`).
+    pub entry: Option<String>,
+    /// Buffer elements printed (the rest is counted).
+    pub show: usize,
+}
+
+fn loader_type(t: ScalarType) -> Type {
+    match t {
+        ScalarType::I8 => Type::I8,
+        ScalarType::I16 => Type::I16,
+        ScalarType::I32 => Type::I32,
+        ScalarType::I64 => Type::I64,
+        ScalarType::U8 => Type::U8,
+        ScalarType::U16 => Type::U16,
+        ScalarType::U32 => Type::U32,
+        ScalarType::U64 => Type::U64,
+        ScalarType::F32 => Type::F32,
+        ScalarType::F64 => Type::F64,
+    }
+}
+
+fn loader_value(s: Scalar) -> Value {
+    let b = s.bits();
+    match s.ty() {
+        ScalarType::I8 => Value::I8(b as u8 as i8),
+        ScalarType::I16 => Value::I16(b as u16 as i16),
+        ScalarType::I32 => Value::I32(b as u32 as i32),
+        ScalarType::I64 => Value::I64(b as i64),
+        ScalarType::U8 => Value::U8(b as u8),
+        ScalarType::U16 => Value::U16(b as u16),
+        ScalarType::U32 => Value::U32(b as u32),
+        ScalarType::U64 => Value::U64(b),
+        ScalarType::F32 => Value::F32(f32::from_bits(b as u32)),
+        ScalarType::F64 => Value::F64(f64::from_bits(b)),
+    }
+}
+
+/// Makes libm global, so that `dlsym(RTLD_DEFAULT, "sin")` finds it even
+/// if this binary does not link it.
+fn load_libm() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: a static NUL-terminated name; libm's initialisers do not
+        // depend on anything this process has not set up.
+        unsafe { libc::dlopen(c"libm.so.6".as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+    }
+}
+
+fn show_buffer(out: &mut String, what: &str, b: &Buffer, show: usize) {
+    let n = b.len().min(show);
+    let values: Vec<String> = (0..n).map(|i| short(b.get(i))).collect();
+    let _ = write!(
+        out,
+        "{what} {}: {}[{}] {} = [{}",
+        b.name(),
+        b.elem(),
+        b.len(),
+        b.dir().name(),
+        values.join(", ")
+    );
+    if b.len() > n {
+        let _ = write!(out, ", ... ({} more)", b.len() - n);
+    }
+    out.push_str("]\n");
+    if let Some(at) = b.guard_clobbered() {
+        let _ = writeln!(
+            out,
+            "  WARNING: the kernel wrote past the end of `{}` (guard byte {at})",
+            b.name()
+        );
+    }
+}
+
+/// A value without its bit pattern (buffers are long).
+fn short(s: Scalar) -> String {
+    let full = s.to_string();
+    full.split(" (").next().unwrap_or(&full).to_string()
+}
+
+/// Runs `spec` and returns the report.
+pub fn run(spec: &KernelSpec, options: &RunOptions) -> Result<String> {
+    let arch = options.compiler.arch;
+    if Arch::host() != Some(arch) {
+        return Err(Error::Run(format!(
+            "cannot execute {arch} code on this host; use `jitload relocs`/`dump`/`disasm` for other architectures, or run a {arch} build of jitload under qemu-{arch}"
+        )));
+    }
+    if let Some(e) = &options.entry {
+        if spec.entry(e).is_none() {
+            return Err(Error::Run(format!(
+                "no entry `{e}` in {} (entries: {})",
+                spec.path.display(),
+                spec.entries
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    load_libm();
+    let mut inputs = spec.inputs();
+    let externs: HashMap<String, u64> = inputs
+        .externs
+        .iter_mut()
+        .map(|b| (b.name().to_string(), b.as_mut_ptr() as u64))
+        .collect();
+    let mut jit_options = JitOptions::host()?;
+    jit_options.compiler = options.compiler.clone();
+    jit_options
+        .compiler
+        .extra_flags
+        .extend(spec.flags.iter().cloned());
+    jit_options.backend = options.backend;
+    jit_options.resolver = Some(Arc::new(move |name: &str| {
+        externs.get(name).copied().or_else(|| fallback(name))
+    }));
+    let jit = Jit::with_options(jit_options);
+    let module = jit.load_source(&spec.source, language(spec.lang))?;
+
+    let mut out = String::new();
+    let mut functions = Vec::with_capacity(spec.entries.len());
+    for e in &spec.entries {
+        let params: Vec<Type> = e
+            .params
+            .iter()
+            .map(|p| match p.kind {
+                ParamKind::Scalar(t) => loader_type(t),
+                ParamKind::Pointer(_) => Type::Ptr,
+            })
+            .collect();
+        let sig = Signature::new(&params, e.ret.map_or(Type::Void, loader_type))?;
+        functions.push((sig, module.function(&e.name)?, e.ret));
+    }
+    let pointers: Vec<*mut u8> = inputs.buffers.iter_mut().map(|b| b.as_mut_ptr()).collect();
+    for (i, call) in inputs.calls.iter().enumerate() {
+        if options.entry.as_ref().is_some_and(|e| *e != call.name) {
+            continue;
+        }
+        let (sig, f, ret) = &functions[call.entry];
+        let mut args = Vec::with_capacity(call.args.len());
+        let mut shown = Vec::with_capacity(call.args.len());
+        for a in &call.args {
+            match a.value {
+                ArgValue::Scalar(s) => {
+                    args.push(loader_value(s));
+                    shown.push(format!("{} = {}", a.name, short(s)));
+                }
+                ArgValue::Buffer(b) => {
+                    args.push(Value::Ptr(pointers[b].cast()));
+                    shown.push(format!("{} = &{}", a.name, inputs.buffers[b].name()));
+                }
+            }
+        }
+        // SAFETY: the signature is the kernel header's `fn` directive (or
+        // the command line's), which must match the definition: that is
+        // the contract of `run`, as of the harness. Pointer arguments are
+        // live buffers of this process sized by the header, with a guard
+        // zone after each.
+        let r = unsafe { f.call(sig, &args) }?;
+        let _ = write!(out, "call #{i}: {}({})", call.name, shown.join(", "));
+        match ret {
+            Some(t) => {
+                let _ = writeln!(out, " = {}", Scalar::from_bits(*t, r.bits()));
+            }
+            None => out.push('\n'),
+        }
+    }
+    drop(functions);
+    drop(module);
+    for b in &inputs.buffers {
+        if b.dir() != Direction::In {
+            show_buffer(&mut out, "buffer", b, options.show);
+        }
+    }
+    for b in &inputs.externs {
+        if b.dir() != Direction::In {
+            show_buffer(&mut out, "extern", b, options.show);
+        }
+    }
+    Ok(out)
+}
