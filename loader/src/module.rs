@@ -187,7 +187,7 @@ impl Jit {
                     &resolver,
                     self.options.record_log,
                 )?;
-                module.debug = crate::debug::on_module_loaded(&module, &self.options.debug);
+                module.register_debug(&self.options.debug);
                 Ok(module)
             }
             #[cfg(feature = "dlopen-fallback")]
@@ -322,6 +322,12 @@ impl Module {
 
     pub fn arch(&self) -> Arch {
         self.arch
+    }
+
+    /// Runs the debugging hooks (GDB registration, perf map) for this
+    /// freshly loaded module: every in-memory load path calls it once.
+    pub(crate) fn register_debug(&mut self, options: &DebugOptions) {
+        self.debug = crate::debug::on_module_loaded(self, options);
     }
 
     /// The address of an exported symbol (function or data).
