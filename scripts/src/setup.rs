@@ -9,7 +9,15 @@ use xshell::{cmd, Shell};
 
 /// Always installed: the clang the loader defaults to, its linker and
 /// binutils-like tools (llvm-19's readelf/objdump know loongarch), libffi.
-pub const NATIVE_PACKAGES: &[&str] = &["clang-19", "lld-19", "llvm-19", "libffi-dev", "pkg-config"];
+pub const NATIVE_PACKAGES: &[&str] = &[
+    "clang-19",
+    "lld-19",
+    "llvm-19",
+    "libffi-dev",
+    "pkg-config",
+    // loader/tests/debug_gdb.rs: gdb breaks in a JIT kernel by name.
+    "gdb",
+];
 pub const DEFAULT_CLANG: u32 = 19;
 /// qemu-user 8.1 is the first whose loongarch64 has LSX (la464).
 const QEMU_MIN: (u32, u32) = (8, 1);
@@ -28,7 +36,7 @@ most once, and only when something must be installed.
            (clang-19 is always installed)
 
 Touches:
-  always       apt: clang-19 lld-19 llvm-19 libffi-dev pkg-config [clang-NN]
+  always       apt: clang-19 lld-19 llvm-19 libffi-dev pkg-config gdb [clang-NN]
   any foreign  /etc/apt/sources.list.d/xtask-bookworm-backports.sources (URI
                reused from the configured Debian source); apt: qemu-user (>= 8.1)
                from bookworm-backports
