@@ -102,14 +102,26 @@ fn range_edges(
     // to each edge. (The place is the same for every kind without a GOT:
     // found through R_X86_64_64, which cannot overflow.)
     let place = link_at(1, 0, 0).unwrap().symbol("f").unwrap() + FIELD;
-    let t = if matches!(r_type, 2 | 13 | 15) { place } else { 0 };
+    let t = if matches!(r_type, 2 | 13 | 15) {
+        place
+    } else {
+        0
+    };
     let v0 = field(&link_at(r_type, 0, t).unwrap(), width);
     for (edge, step) in [(hi, 1), (lo, -1)] {
         let inside = link_at(r_type, edge - v0, t)
             .unwrap_or_else(|e| panic!("{name}: {edge:#x} is in range: {e}"));
         let got = field(&inside, width);
-        let mask = if width == 8 { -1 } else { (1i64 << (8 * width)) - 1 };
-        assert_eq!(got & mask, edge & mask, "{name}: wrote {got:#x} for {edge:#x}");
+        let mask = if width == 8 {
+            -1
+        } else {
+            (1i64 << (8 * width)) - 1
+        };
+        assert_eq!(
+            got & mask,
+            edge & mask,
+            "{name}: wrote {got:#x} for {edge:#x}"
+        );
         match link_at(r_type, edge + step - v0, t) {
             Err(e @ Error::RelocationOverflow { .. }) => {
                 assert!(e.to_string().contains(name), "{e}")

@@ -132,5 +132,8 @@ fn eight_threads_load_call_and_drop_a_thousand_kernels() {
     // Each source compiled at least once, at most twice (two threads may
     // miss the same source at once), every other load a hit.
     let n = sources.len() as u64;
-    assert!(stats.misses >= n && stats.misses <= 2 * n, "{n} sources: {stats:?}");
+    assert!(
+        stats.misses >= n && stats.misses <= 2 * n,
+        "{n} sources: {stats:?}"
+    );
 }
