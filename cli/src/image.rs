@@ -12,7 +12,7 @@ use conformance::runner::fixed::{
 };
 use conformance::spec::KernelSpec;
 use loader::debug::symfile::{self, ImageDescription};
-use loader::link::{link, LinkOptions, LinkedImage};
+use loader::link::{link, LinkOptions, LinkedImage, LinkedSymbol};
 use loader::Arch;
 
 use crate::error::{Error, Result};
@@ -90,14 +90,30 @@ pub fn hexdump(img: &LinkedImage) -> String {
 }
 
 /// An ELF file of the image: its sections at their fixed addresses with
-/// their bytes, and its symbols (what a disassembler needs).
+/// their bytes, and its symbols (what a disassembler needs), call stubs
+/// and GOT slots included as `stub[sin]`, `got[x]` (the relocation log's
+/// names), so a branch to a stub is labelled with its target.
 pub fn elf(img: &LinkedImage) -> Vec<u8> {
+    let mut symbols = img.output.symbols.clone();
+    let local = |name: String, address: u64, is_function: bool| LinkedSymbol {
+        name,
+        address,
+        size: 0,
+        is_function,
+        exported: false,
+    };
+    for (name, address) in &img.output.stubs {
+        symbols.push(local(format!("stub[{name}]"), *address, true));
+    }
+    for (name, address) in &img.output.got {
+        symbols.push(local(format!("got[{name}]"), *address, false));
+    }
     symfile::build(&ImageDescription {
         arch: img.arch,
         base: img.base,
         size: img.bytes.len() as u64,
         segments: &img.output.segments,
-        symbols: &img.output.symbols,
+        symbols: &symbols,
         contents: Some(&img.bytes),
     })
 }

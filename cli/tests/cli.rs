@@ -180,6 +180,19 @@ fn disasm_goes_through_llvm_objdump() {
         assert!(stdout.contains("<add>:"), "{stdout}");
         assert!(stdout.contains("addw\ta0, a0, a1"), "{stdout}");
         assert!(stdout.contains("riscv64 image at 0x40000000"), "{stdout}");
+        // Calls to libm go through stubs, labelled with their target; on
+        // ppc64le the nop after each call became the TOC restore.
+        let k = corpus("math/sin_cos_f64.c");
+        let ppc = ok(&["disasm", p(&k), "--arch", "ppc64le"]);
+        let call = ppc
+            .lines()
+            .position(|l| l.contains("\tbl ") && l.ends_with(" <stub[sin]>"))
+            .unwrap_or_else(|| panic!("{ppc}"));
+        assert!(
+            ppc.lines().nth(call + 1).unwrap().ends_with("ld 2, 24(1)"),
+            "{ppc}"
+        );
+        assert!(ppc.contains("<stub[sin]>:\n"), "{ppc}");
     } else {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.contains("llvm-objdump is not installed"), "{stderr}");
