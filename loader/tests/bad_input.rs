@@ -9,6 +9,8 @@ use loader::resolve::NoSymbols;
 use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Signature, Type, Value};
 use std::path::PathBuf;
 
+mod support;
+
 fn host_jit() -> Jit {
     Jit::with_options(JitOptions::host().unwrap())
 }
@@ -286,4 +288,108 @@ fn clang_version_of_something_else_is_an_error() {
         &e.to_string(),
         &["unrecognised --version output", "gcc (Debian"],
     );
+}
+
+/// A hardened kernel policy (SELinux `execmem`, PaX MPROTECT) refuses to
+/// make memory executable: loading is then an `Os` error naming
+/// `mprotect`, not a crash. Simulated in a child process whose seccomp
+/// filter fails every `mprotect` with `PROT_EXEC` with `EACCES`.
+#[test]
+fn refused_mprotect_is_an_error() {
+    let out = support::self_command(&["--exact", "refused_mprotect_child", "--nocapture"])
+        .env("LOADER_TEST_CHILD", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if stdout.contains("seccomp unavailable") {
+        println!("skipped: seccomp filters are not available here (qemu-user?)");
+        return;
+    }
+    assert!(
+        stdout.contains("load error: mprotect failed: Permission denied"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn refused_mprotect_child() {
+    if std::env::var_os("LOADER_TEST_CHILD").is_none() {
+        return;
+    }
+    let jit = host_jit();
+    let obj = jit
+        .compile("int f(int x) { return x + 1; }", Language::C)
+        .unwrap();
+    if !deny_executable_mprotect() {
+        println!("seccomp unavailable");
+        return;
+    }
+    match jit.load_object(&obj) {
+        Ok(_) => println!("loaded despite the filter"),
+        Err(e) => println!("load error: {e}"),
+    }
+}
+
+/// Installs a seccomp filter on this thread: `mprotect(.., .., prot)` with
+/// `PROT_EXEC` in `prot` fails with `EACCES`; everything else is allowed.
+fn deny_executable_mprotect() -> bool {
+    use libc::{
+        sock_filter, sock_fprog, BPF_ABS, BPF_JEQ, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_RET, BPF_W,
+    };
+    let stmt = |code: u32, k: u32| sock_filter {
+        code: code as u16,
+        jt: 0,
+        jf: 0,
+        k,
+    };
+    let jump = |code: u32, k: u32, jt: u8, jf: u8| sock_filter {
+        code: code as u16,
+        jt,
+        jf,
+        k,
+    };
+    // AUDIT_ARCH_* of <linux/audit.h>.
+    #[cfg(target_arch = "x86_64")]
+    const AUDIT_ARCH: u32 = 0xc000_003e;
+    #[cfg(target_arch = "aarch64")]
+    const AUDIT_ARCH: u32 = 0xc000_00b7;
+    #[cfg(target_arch = "riscv64")]
+    const AUDIT_ARCH: u32 = 0xc000_00f3;
+    #[cfg(target_arch = "loongarch64")]
+    const AUDIT_ARCH: u32 = 0xc000_0102;
+    #[cfg(target_arch = "powerpc64")]
+    const AUDIT_ARCH: u32 = 0xc000_0015;
+    // struct seccomp_data: nr at 0, arch at 4, args[2] (low half, LE) at 32.
+    let filter = [
+        stmt(BPF_LD | BPF_W | BPF_ABS, 4),
+        jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH, 0, 4),
+        stmt(BPF_LD | BPF_W | BPF_ABS, 0),
+        jump(BPF_JMP | BPF_JEQ | BPF_K, libc::SYS_mprotect as u32, 0, 2),
+        stmt(BPF_LD | BPF_W | BPF_ABS, 32),
+        jump(BPF_JMP | BPF_JSET | BPF_K, libc::PROT_EXEC as u32, 1, 0),
+        stmt(BPF_RET | BPF_K, libc::SECCOMP_RET_ALLOW),
+        stmt(
+            BPF_RET | BPF_K,
+            libc::SECCOMP_RET_ERRNO | libc::EACCES as u32,
+        ),
+    ];
+    let prog = sock_fprog {
+        len: filter.len() as u16,
+        filter: filter.as_ptr() as *mut sock_filter,
+    };
+    // SAFETY: plain prctl calls; `prog` points at `filter`, which outlives
+    // the call (the kernel copies the program).
+    unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+            && libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                &prog as *const sock_fprog,
+            ) == 0
+    }
 }
