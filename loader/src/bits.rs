@@ -4,6 +4,7 @@
 //! An [`Encoding`] is pure data, so the per-arch tables say *where* bits go
 //! and this module alone says *how*: one implementation of bit-field
 //! patching and range checking for all five architectures.
+#![forbid(unsafe_code)]
 
 /// A contiguous run of value bits placed into a word:
 /// bits `src .. src + len` of the (biased) value go to bits

@@ -5,6 +5,7 @@
 //! to compute ([`Value`]) and how to store it ([`Encoding`]), plus the few
 //! truly special hooks (stub code, the ppc64 TOC `nop` rewrite) in its
 //! [`ArchDef`] implementation.
+#![forbid(unsafe_code)]
 
 use crate::bits::Encoding;
 use std::fmt;

@@ -4,6 +4,7 @@
 //! Nothing here touches memory protections or executes code, so every
 //! architecture links (and is tested) on any host. [`crate::Module`] maps the
 //! result; tests link at a fixed base and check the patched fields.
+#![forbid(unsafe_code)]
 
 mod elf;
 mod layout;
