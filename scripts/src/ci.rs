@@ -61,6 +61,8 @@ What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
   test            cargo test --workspace
   foreign         cargo xtask setup --arch all; cargo xtask qemu-smoke;
                   cargo xtask qemu-test (skipped with --native-only)
+  fuzz            cargo xtask fuzz --secs 10: the link-step fuzz targets,
+                  10 s per arch (~3 min with the nightly sanitizer build)
   matrix          cargo xtask matrix --arch all --no-setup: the whole corpus,
                   JIT vs dlopen vs Rust references, on all five arches at -O2
                   (x86_64 only with --native-only)
@@ -103,6 +105,7 @@ pub fn ci_main(args: Vec<String>) -> Result {
                 &mut foreign_stage,
             );
         }
+        step("fuzz", &mut || crate::fuzz::main(vec!["--secs".into(), "10".into()]));
         step("matrix", &mut || matrix_stage(native_only));
     }
 
