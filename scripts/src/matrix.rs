@@ -30,7 +30,9 @@ integers bit for bit, floats within the kernel's declared tolerance.
 Writes target/conformance/matrix/<arch>.{json,md} per arch,
 target/conformance/matrix/cross-arch.{json,md}, and
 target/conformance/matrix.md (the summary and every arch's report) and
-target/conformance/matrix.json. Exit status non-zero if any arch has a
+target/conformance/matrix.json. Another clang than clang-19 writes all
+of these under target/conformance/matrix/clang-NN/ instead, so runs with
+several versions keep every report. Exit status non-zero if any arch has a
 mismatch, an unexpected failure or an unexpected pass, or if an arch
 disagrees with x86_64.
 
@@ -106,7 +108,7 @@ struct ArchRun {
 fn run(o: &Options) -> Result {
     let sh = crate::shell()?;
     let root = crate::root();
-    let out_dir = root.join("target/conformance/matrix");
+    let (out_dir, summary_dir) = report_dirs(&root, &o.clang);
     sh.create_dir(&out_dir)?;
     crate::section("matrix: build the native harness");
     cmd!(sh, "cargo build --release -p conformance").run()?;
@@ -137,7 +139,7 @@ fn run(o: &Options) -> Result {
         });
     }
     let cross = cross_arch(&sh, &parent, &out_dir, &runs)?;
-    write_matrix(&root, o, &runs, cross.as_ref())?;
+    write_matrix(&summary_dir, o, &runs, cross.as_ref())?;
     let mut failed: Vec<_> = runs
         .iter()
         .filter(|r| !r.ok)
@@ -150,6 +152,22 @@ fn run(o: &Options) -> Result {
         bail!("conformance failed on {}", failed.join(", "));
     }
     Ok(())
+}
+
+/// Where a run's reports go: (per-arch reports, matrix.md/json). The
+/// default clang's stay where CI and the README look; another clang's all
+/// go under target/conformance/matrix/clang-NN/.
+fn report_dirs(root: &Path, clang: &str) -> (PathBuf, PathBuf) {
+    let base = root.join("target/conformance");
+    let name = Path::new(clang)
+        .file_name()
+        .map_or_else(|| clang.to_string(), |n| n.to_string_lossy().into_owned());
+    if name == format!("clang-{}", crate::setup::DEFAULT_CLANG) {
+        (base.join("matrix"), base)
+    } else {
+        let dir = base.join("matrix").join(name);
+        (dir.clone(), dir)
+    }
 }
 
 /// Builds the harness for `a` (natively or cross) and runs the corpus.
@@ -230,7 +248,13 @@ fn cross_arch(
     let saved = |name: &str| {
         Some(out_dir.join(name).with_extension("outputs.jsonl")).filter(|p| p.is_file())
     };
-    let Some(reference) = saved("x86_64") else {
+    // Only this run's files: a reference left by an earlier run may be of
+    // other levels, kernels or clang.
+    let Some(reference) = runs
+        .iter()
+        .find(|r| r.name == "x86_64")
+        .and_then(|r| saved(&r.name))
+    else {
         return Ok(None);
     };
     let others: Vec<PathBuf> = runs
@@ -260,8 +284,7 @@ fn cross_arch(
 /// `matrix.md` (a summary table, then each arch's report, then the
 /// cross-arch comparison) and `matrix.json` (each arch's JSON report under
 /// its name, the comparison under `cross_arch`).
-fn write_matrix(root: &Path, o: &Options, runs: &[ArchRun], cross: Option<&CrossRun>) -> Result {
-    let dir = root.join("target/conformance");
+fn write_matrix(dir: &Path, o: &Options, runs: &[ArchRun], cross: Option<&CrossRun>) -> Result {
     let mut md = format!(
         "# Conformance matrix\n\n-O{} · {} · corpus `conformance/kernels`\n\n| arch | result | wall time |\n|---|---|---:|\n",
         o.opts, o.clang
