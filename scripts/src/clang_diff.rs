@@ -1,0 +1,565 @@
+//! `cargo xtask clang-diff A B`: what changed between two clang versions
+//! over the whole corpus, read from their committed relocation snapshot
+//! sets (conformance/snapshots/clang-A and clang-B).
+
+use crate::arches;
+use crate::flags::Flags;
+use crate::{bail, Result};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+const HELP: &str = "\
+cargo xtask clang-diff A B [--arch LIST|all] [--top N] [--all]
+
+What changed between clang-A and clang-B (majors, e.g. `14 19`), per arch,
+over the whole corpus:
+  * kernels whose status changed (linked / link or compile error / skipped
+    because the kernel needs a newer clang);
+  * relocation kinds that appeared or disappeared (with the kernels using them);
+  * kernels whose relocation log changed: a relocation of another type,
+    symbol or target kind (positions, values and label numbers ignored);
+    kernels whose relocations only moved are counted apart;
+  * kernels whose external symbols changed (new libcalls, helpers);
+  * code size (executable bytes of the object): per-arch total over the
+    kernels both compiled, and the --top N (default 10) biggest per-kernel
+    changes. --all lists every changed kernel (default: the first 20).
+
+Reads the committed snapshot sets conformance/snapshots/clang-A/<arch>/ and
+clang-B/<arch>/ (what `cargo test -p conformance --test snapshots` checks:
+baseline CPU, -O2, fixed-base link); compiles nothing. Refresh a set with
+`INSTA_UPDATE=always cargo test -p conformance --test snapshots` (README:
+\"When clang changes\"). Touches nothing.";
+
+/// A kernel's relocation snapshot, parsed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub status: Status,
+    pub code_bytes: Option<u64>,
+    pub externals: BTreeSet<String>,
+    /// Relocation lines as logged.
+    pub relocs: Vec<String>,
+    /// Relocation types and their counts (from the log, or from the
+    /// object's list when the link failed).
+    pub types: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Status {
+    #[default]
+    Linked,
+    /// Did not compile or link: the first line of the error.
+    Error(String),
+    /// Not compiled: the kernel needs a newer clang.
+    Skipped,
+}
+
+impl Status {
+    fn label(&self) -> &'static str {
+        match self {
+            Status::Linked => "linked",
+            Status::Error(_) => "error",
+            Status::Skipped => "skipped (needs newer clang)",
+        }
+    }
+}
+
+/// Parses the text of a `.snap` file (insta header included or not).
+pub fn parse_snapshot(text: &str) -> Snapshot {
+    // insta's header is `---`, metadata, `---`; the body follows.
+    let body = match text.strip_prefix("---\n") {
+        Some(rest) => rest.split_once("\n---\n").map_or(rest, |(_, b)| b),
+        None => text,
+    };
+    let mut s = Snapshot::default();
+    #[derive(PartialEq)]
+    enum Part {
+        Head,
+        Externals,
+        Relocs,
+        ObjectTypes,
+    }
+    let mut part = Part::Head;
+    for line in body.lines() {
+        if let Some(n) = line.strip_prefix("# code bytes: ") {
+            s.code_bytes = n.trim().parse().ok();
+        } else if line.starts_with("# skipped: ") {
+            s.status = Status::Skipped;
+        } else if line == "# externals" {
+            part = Part::Externals;
+        } else if line.starts_with("# relocations (") {
+            part = Part::Relocs;
+        } else if line == "# relocation types in the object" {
+            part = Part::ObjectTypes;
+        } else if let Some(e) = line.strip_prefix("error: ") {
+            s.status = Status::Error(e.to_string());
+            part = Part::Head;
+        } else if line.starts_with('#') || line.starts_with(' ') || line.is_empty() {
+            continue;
+        } else {
+            match part {
+                Part::Head => {}
+                Part::Externals => {
+                    let name = line.split(" = ").next().unwrap_or(line);
+                    s.externals.insert(name.to_string());
+                }
+                Part::Relocs => {
+                    if let Some(t) = line.split_whitespace().nth(1) {
+                        *s.types.entry(t.to_string()).or_default() += 1;
+                    }
+                    s.relocs.push(line.to_string());
+                }
+                Part::ObjectTypes => {
+                    if let Some((t, n)) = line.rsplit_once(" x") {
+                        *s.types.entry(t.to_string()).or_default() += n.parse().unwrap_or(0);
+                    }
+                }
+            }
+        }
+    }
+    s
+}
+
+/// A relocation line without what moves when code moves: the value and
+/// bytes patched, every hex number, and the numbers in `.L` labels.
+pub fn reloc_shape(line: &str) -> String {
+    let line = line.split_once(" = ").map_or(line, |(l, _)| l);
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    let mut in_label = false;
+    while i < b.len() {
+        let c = b[i];
+        let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if c == b'0' && b.get(i + 1) == Some(&b'x') && word_start {
+            out.push_str("0x_");
+            i += 2;
+            while i < b.len() && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+            continue;
+        }
+        if c == b'.' && b.get(i + 1) == Some(&b'L') && word_start {
+            in_label = true;
+        } else if !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'$') {
+            in_label = false;
+        }
+        if in_label && c.is_ascii_digit() {
+            out.push('#');
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            continue;
+        }
+        out.push(c as char);
+        i += 1;
+    }
+    out
+}
+
+fn shapes(s: &Snapshot) -> Vec<String> {
+    let mut v: Vec<String> = s.relocs.iter().map(|l| reloc_shape(l)).collect();
+    v.sort_unstable();
+    v
+}
+
+/// The differences on one arch.
+#[derive(Debug, Default, PartialEq)]
+pub struct ArchDiff {
+    /// Kernels in both sets.
+    pub common: usize,
+    pub only_a: Vec<String>,
+    pub only_b: Vec<String>,
+    /// Kernel, status in A, status in B.
+    pub status_changed: Vec<(String, Status, Status)>,
+    /// Type -> kernels using it, for types only one side has.
+    pub appeared: BTreeMap<String, Vec<String>>,
+    pub disappeared: BTreeMap<String, Vec<String>>,
+    /// Linked on both sides; the relocations differ in type, symbol or target.
+    pub log_changed: Vec<String>,
+    /// Linked on both sides; the same relocations at other places/values.
+    pub log_moved: Vec<String>,
+    /// Kernel, externals only in A, externals only in B.
+    pub externals_changed: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Code bytes in A and B, summed over kernels both compiled.
+    pub code_a: u64,
+    pub code_b: u64,
+    /// Kernel, bytes in A, bytes in B (those that differ).
+    pub code_changes: Vec<(String, u64, u64)>,
+}
+
+fn type_users(set: &BTreeMap<String, Snapshot>) -> BTreeMap<&str, Vec<String>> {
+    let mut m: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (k, s) in set {
+        for t in s.types.keys() {
+            m.entry(t.as_str()).or_default().push(k.clone());
+        }
+    }
+    m
+}
+
+/// Compares two snapshot sets of one arch (kernel name -> snapshot).
+pub fn diff_arch(a: &BTreeMap<String, Snapshot>, b: &BTreeMap<String, Snapshot>) -> ArchDiff {
+    let mut d = ArchDiff {
+        only_a: a.keys().filter(|k| !b.contains_key(*k)).cloned().collect(),
+        only_b: b.keys().filter(|k| !a.contains_key(*k)).cloned().collect(),
+        ..ArchDiff::default()
+    };
+    let (users_a, users_b) = (type_users(a), type_users(b));
+    for (t, ks) in &users_b {
+        if !users_a.contains_key(t) {
+            d.appeared.insert(t.to_string(), ks.clone());
+        }
+    }
+    for (t, ks) in &users_a {
+        if !users_b.contains_key(t) {
+            d.disappeared.insert(t.to_string(), ks.clone());
+        }
+    }
+    for (k, sa) in a {
+        let Some(sb) = b.get(k) else { continue };
+        d.common += 1;
+        let same_status = matches!(
+            (&sa.status, &sb.status),
+            (Status::Linked, Status::Linked)
+                | (Status::Error(_), Status::Error(_))
+                | (Status::Skipped, Status::Skipped)
+        );
+        if !same_status {
+            d.status_changed
+                .push((k.clone(), sa.status.clone(), sb.status.clone()));
+        }
+        if sa.status == Status::Linked && sb.status == Status::Linked && sa.relocs != sb.relocs {
+            if shapes(sa) != shapes(sb) {
+                d.log_changed.push(k.clone());
+            } else {
+                d.log_moved.push(k.clone());
+            }
+        }
+        if sa.status != Status::Skipped && sb.status != Status::Skipped {
+            let gone: Vec<String> = sa.externals.difference(&sb.externals).cloned().collect();
+            let new: Vec<String> = sb.externals.difference(&sa.externals).cloned().collect();
+            if !gone.is_empty() || !new.is_empty() {
+                d.externals_changed.push((k.clone(), gone, new));
+            }
+        }
+        if let (Some(ca), Some(cb)) = (sa.code_bytes, sb.code_bytes) {
+            d.code_a += ca;
+            d.code_b += cb;
+            if ca != cb {
+                d.code_changes.push((k.clone(), ca, cb));
+            }
+        }
+    }
+    // Biggest changes first (by bytes, then by name for a stable order).
+    d.code_changes.sort_by(|x, y| {
+        let dx = x.2.abs_diff(x.1);
+        let dy = y.2.abs_diff(y.1);
+        dy.cmp(&dx).then_with(|| x.0.cmp(&y.0))
+    });
+    d
+}
+
+fn percent(a: u64, b: u64) -> String {
+    if a == 0 {
+        return "n/a".into();
+    }
+    format!("{:+.1}%", (b as f64 - a as f64) * 100.0 / a as f64)
+}
+
+fn names(list: &[String], limit: usize) -> String {
+    let shown = list
+        .iter()
+        .take(limit)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if list.len() > limit {
+        format!(
+            "{shown}, ... ({} more; --all lists them)",
+            list.len() - limit
+        )
+    } else {
+        shown
+    }
+}
+
+/// The report of one arch.
+pub fn render_arch(arch: &str, a: &str, b: &str, d: &ArchDiff, top: usize, all: bool) -> String {
+    let limit = if all { usize::MAX } else { 20 };
+    let mut s = String::new();
+    let _ = writeln!(s, "== {arch}: {a} -> {b} ({} kernels in both) ==", d.common);
+    if !d.only_a.is_empty() || !d.only_b.is_empty() {
+        let _ = writeln!(
+            s,
+            "  only in {a}: {}; only in {b}: {} (regenerate the older set?)",
+            d.only_a.len(),
+            d.only_b.len()
+        );
+    }
+    let _ = writeln!(s, "  status changed: {}", d.status_changed.len());
+    for (k, sa, sb) in d.status_changed.iter().take(limit) {
+        let why = match sb {
+            Status::Error(e) => format!(": {e}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(s, "    {k}: {} -> {}{why}", sa.label(), sb.label());
+    }
+    for (label, m) in [("appeared", &d.appeared), ("disappeared", &d.disappeared)] {
+        if m.is_empty() {
+            let _ = writeln!(s, "  relocation kinds {label}: none");
+            continue;
+        }
+        let _ = writeln!(s, "  relocation kinds {label}: {}", m.len());
+        for (t, ks) in m {
+            let _ = writeln!(s, "    {t} ({} kernels: {})", ks.len(), names(ks, 3));
+        }
+    }
+    let _ = writeln!(
+        s,
+        "  relocation logs changed: {} (other types, symbols or targets); moved only: {}",
+        d.log_changed.len(),
+        d.log_moved.len()
+    );
+    if !d.log_changed.is_empty() {
+        let _ = writeln!(s, "    {}", names(&d.log_changed, limit));
+    }
+    let _ = writeln!(s, "  externals changed: {}", d.externals_changed.len());
+    for (k, gone, new) in d.externals_changed.iter().take(limit) {
+        let mut change: Vec<String> = gone.iter().map(|n| format!("-{n}")).collect();
+        change.extend(new.iter().map(|n| format!("+{n}")));
+        let _ = writeln!(s, "    {k}: {}", change.join(" "));
+    }
+    if d.externals_changed.len() > limit {
+        let _ = writeln!(s, "    ... ({} more)", d.externals_changed.len() - limit);
+    }
+    let _ = writeln!(
+        s,
+        "  code bytes (kernels both compiled): {} -> {} ({}); {} kernels changed size",
+        d.code_a,
+        d.code_b,
+        percent(d.code_a, d.code_b),
+        d.code_changes.len()
+    );
+    for (k, ca, cb) in d.code_changes.iter().take(top) {
+        let _ = writeln!(s, "    {k}: {ca} -> {cb} ({})", percent(*ca, *cb));
+    }
+    s
+}
+
+/// The snapshots of one set and arch, by kernel name (`category/stem`).
+fn load_set(dir: &Path) -> Result<BTreeMap<String, Snapshot>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Snapshot>) -> Result {
+        for e in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let p = e?.path();
+            let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if p.is_dir() {
+                walk(&p, &format!("{prefix}{name}/"), out)?;
+            } else if let Some(stem) = name.strip_suffix(".snap") {
+                let text = std::fs::read_to_string(&p)?;
+                out.insert(format!("{prefix}{stem}"), parse_snapshot(&text));
+            }
+        }
+        Ok(())
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out)?;
+    Ok(out)
+}
+
+fn major(v: &str) -> Result<u32> {
+    let v = v.strip_prefix("clang-").unwrap_or(v);
+    v.parse()
+        .map_err(|_| format!("`{v}` is not a clang major version (e.g. 14 or clang-14)").into())
+}
+
+pub fn main(args: Vec<String>) -> Result {
+    if Flags::new(args.clone(), HELP).is_none() {
+        return Ok(());
+    }
+    let (versions, rest) = args.split_at(args.len().min(2));
+    if versions.len() < 2 || versions.iter().any(|a| a.starts_with('-')) {
+        bail!("clang-diff needs two clang versions first, e.g. `clang-diff 14 19`\n\n{HELP}");
+    }
+    let (a, b) = (major(&versions[0])?, major(&versions[1])?);
+    let Some(mut f) = Flags::new(rest.to_vec(), HELP) else {
+        return Ok(());
+    };
+    let arch_spec = f.value("--arch")?.unwrap_or_else(|| "all".into());
+    let top = match f.value("--top")? {
+        Some(n) => n
+            .parse()
+            .map_err(|_| format!("--top `{n}`: not a number"))?,
+        None => 10,
+    };
+    let all = f.switch("--all");
+    f.finish()?;
+    let root = crate::root().join("conformance/snapshots");
+    let (na, nb) = (format!("clang-{a}"), format!("clang-{b}"));
+    for n in [&na, &nb] {
+        if !root.join(n).is_dir() {
+            bail!(
+                "no snapshot set conformance/snapshots/{n}: add {n} to the snapshot test's \
+                 clangs and generate it (README: \"When clang changes\")"
+            );
+        }
+    }
+    println!("clang-diff {na} -> {nb}: relocation snapshots (baseline CPU, -O2, fixed-base link)");
+    for arch in arches::select(&arches::load()?, &arch_spec)? {
+        let (da, db) = (
+            root.join(&na).join(&arch.name),
+            root.join(&nb).join(&arch.name),
+        );
+        let missing: Vec<&str> = [(&na, &da), (&nb, &db)]
+            .iter()
+            .filter(|(_, d)| !d.is_dir())
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if !missing.is_empty() {
+            println!(
+                "== {}: no snapshot set for {} (clang >= {} targets it) ==",
+                arch.name,
+                missing.join(", "),
+                arch.min_clang
+            );
+            continue;
+        }
+        let d = diff_arch(&load_set(&da)?, &load_set(&db)?);
+        print!("{}", render_arch(&arch.name, &na, &nb, &d, top, all));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINKED_A: &str = "---
+source: conformance/tests/snapshots.rs
+description: \"k on x86_64 (clang-14, -O2)\"
+---
+# cat/k for x86_64 at base 0x40000000
+# code bytes: 100
+# externals
+sin = 0x7f0012345670 (function, far)
+# relocations (2)
+.text+0x5 R_X86_64_PLT32 sin-0x4 -> stub[sin] = +0x1000 [00000000 -> fb0f0000]
+.text+0x10 R_X86_64_PC32 .LCPI0_1-0x4 -> .LCPI0_1@.rodata.cst8+0x8 = +0x20 [00000000 -> 20000000]
+";
+
+    fn set(items: &[(&str, &str)]) -> BTreeMap<String, Snapshot> {
+        items
+            .iter()
+            .map(|(k, t)| (k.to_string(), parse_snapshot(t)))
+            .collect()
+    }
+
+    #[test]
+    fn parses_a_linked_snapshot() {
+        let s = parse_snapshot(LINKED_A);
+        assert_eq!(s.status, Status::Linked);
+        assert_eq!(s.code_bytes, Some(100));
+        assert_eq!(s.externals.iter().collect::<Vec<_>>(), ["sin"]);
+        assert_eq!(s.relocs.len(), 2);
+        assert_eq!(s.types.get("R_X86_64_PLT32"), Some(&1));
+        assert_eq!(s.types.get("R_X86_64_PC32"), Some(&1));
+    }
+
+    #[test]
+    fn parses_error_and_skipped_snapshots() {
+        let e = parse_snapshot(
+            "# k for riscv64 at base 0x40000000\n# code bytes: 8\nerror: unsupported relocation\n  detail\n# relocation types in the object\nR_RISCV_TPREL_HI20 x2\n",
+        );
+        assert_eq!(e.status, Status::Error("unsupported relocation".into()));
+        assert_eq!(e.types.get("R_RISCV_TPREL_HI20"), Some(&2));
+        let s = parse_snapshot("# k for x86_64 at base 0x40000000\n# skipped: needs clang >= 15\n");
+        assert_eq!(s.status, Status::Skipped);
+        assert_eq!(s.code_bytes, None);
+    }
+
+    #[test]
+    fn shape_ignores_positions_values_and_label_numbers() {
+        let a =
+            ".text+0x10 R_X86_64_PC32 .LCPI0_1-0x4 -> .LCPI0_1@.rodata.cst8+0x8 = +0x20 [00 -> 20]";
+        let b =
+            ".text+0x2c R_X86_64_PC32 .LCPI3_0-0x4 -> .LCPI3_0@.rodata.cst8+0x0 = -0x4 [00 -> fc]";
+        assert_eq!(reloc_shape(a), reloc_shape(b));
+        // The type and the symbol still count (digits in the type stay).
+        let c = ".text+0x10 R_X86_64_PLT32 sin-0x4 -> stub[sin] = +0x1000 [00 -> 10]";
+        let d = ".text+0x10 R_X86_64_PLT32 cos-0x4 -> stub[cos] = +0x1000 [00 -> 10]";
+        assert_ne!(reloc_shape(c), reloc_shape(d));
+        assert!(reloc_shape(c).contains("R_X86_64_PLT32"));
+    }
+
+    #[test]
+    fn diff_reports_kinds_logs_externals_sizes_and_status() {
+        let moved = LINKED_A
+            .replace("+0x5 ", "+0x9 ")
+            .replace("code bytes: 100", "code bytes: 104");
+        let changed = LINKED_A
+            .replace(
+                "R_X86_64_PLT32 sin-0x4 -> stub[sin]",
+                "R_X86_64_GOTPCRELX sin-0x4 -> got[sin]",
+            )
+            .replace("code bytes: 100", "code bytes: 90");
+        let libcall = LINKED_A.replace(
+            "sin = 0x7f0012345670 (function, far)",
+            "sin = 0x7f0012345670 (function, far)\n__udivti3 = 0x7f0000000010 (function, far)",
+        );
+        let skipped = "# s for x86_64 at base 0x40000000\n# skipped: needs clang >= 15\n";
+        let a = set(&[
+            ("k/moved", LINKED_A),
+            ("k/changed", LINKED_A),
+            ("k/libcall", LINKED_A),
+            ("k/same", LINKED_A),
+            ("k/ir", skipped),
+            ("k/gone", LINKED_A),
+        ]);
+        let b = set(&[
+            ("k/moved", &moved),
+            ("k/changed", &changed),
+            ("k/libcall", &libcall),
+            ("k/same", LINKED_A),
+            ("k/ir", LINKED_A),
+            ("k/new", LINKED_A),
+        ]);
+        let d = diff_arch(&a, &b);
+        assert_eq!(d.common, 5);
+        assert_eq!(d.only_a, ["k/gone"]);
+        assert_eq!(d.only_b, ["k/new"]);
+        assert_eq!(
+            d.status_changed,
+            [("k/ir".to_string(), Status::Skipped, Status::Linked)]
+        );
+        assert_eq!(d.log_changed, ["k/changed"]);
+        assert_eq!(d.log_moved, ["k/moved"]);
+        assert_eq!(
+            d.appeared.keys().collect::<Vec<_>>(),
+            ["R_X86_64_GOTPCRELX"]
+        );
+        assert!(d.disappeared.is_empty(), "PLT32 is still used by others");
+        assert_eq!(
+            d.externals_changed,
+            [(
+                "k/libcall".to_string(),
+                vec![],
+                vec!["__udivti3".to_string()]
+            )]
+        );
+        // k/ir is skipped in A: not in the size totals.
+        assert_eq!((d.code_a, d.code_b), (400, 394));
+        assert_eq!(
+            d.code_changes,
+            [
+                ("k/changed".to_string(), 100, 90),
+                ("k/moved".to_string(), 100, 104)
+            ]
+        );
+        let text = render_arch("x86_64", "clang-14", "clang-19", &d, 1, false);
+        assert!(text.contains("relocation kinds appeared: 1"), "{text}");
+        assert!(text.contains("k/changed: 100 -> 90 (-10.0%)"), "{text}");
+        assert!(!text.contains("k/moved: 100 -> 104"), "--top 1: {text}");
+    }
+}
