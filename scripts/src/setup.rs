@@ -19,6 +19,9 @@ pub const NATIVE_PACKAGES: &[&str] = &[
     "gdb",
 ];
 pub const DEFAULT_CLANG: u32 = 19;
+/// The other clangs the tests check (relocation snapshot sets per clang
+/// major, conformance/tests/snapshots.rs): `cargo xtask test` installs them.
+pub const TEST_CLANGS: &[u32] = &[16, 15, 14];
 /// qemu-user 8.1 is the first whose loongarch64 has LSX (la464).
 const QEMU_MIN: (u32, u32) = (8, 1);
 const BACKPORTS: &str = "bookworm-backports";
