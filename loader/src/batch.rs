@@ -129,14 +129,14 @@ impl Module {
             bytes = mapping.len(),
             "mapped batch"
         );
-        let symbols = table
-            .into_iter()
-            .map(|(name, d)| (name.to_string(), d.address))
-            .collect();
+        // The definition that won for each name (a weak one may share it).
+        let exported = crate::module::exported_index(&all_symbols, |s| {
+            table.get(s.name.as_str()).map(|d| d.address) == Some(s.address)
+        });
         Ok(Module::in_mapping(
             arch,
             mapping,
-            symbols,
+            exported,
             all_symbols,
             log,
             segments,

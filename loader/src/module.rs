@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::link::{LinkOptions, LinkedSymbol, Prepared, RelocRecord, Segment};
 use crate::memory::{page_size, Mapping};
 use crate::resolve::{Chain, NoSymbols, ProcessSymbols, Resolver};
-use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -208,7 +207,7 @@ impl Jit {
                 Ok(Module {
                     arch: self.options.compiler.arch,
                     inner: Inner::Dlopen(lib),
-                    symbols: HashMap::new(),
+                    exported: Vec::new(),
                     all_symbols: Vec::new(),
                     log: Vec::new(),
                     segments: Vec::new(),
@@ -224,6 +223,20 @@ enum Inner {
     Memory(Mapping),
     #[cfg(feature = "dlopen-fallback")]
     Dlopen(crate::dlopen::DlopenLibrary),
+}
+
+/// Indices of the exported symbols of `all` that pass `keep`, sorted by
+/// name, one per name (the first).
+pub(crate) fn exported_index(
+    all: &[LinkedSymbol],
+    keep: impl Fn(&LinkedSymbol) -> bool,
+) -> Vec<usize> {
+    let mut exported: Vec<usize> = (0..all.len())
+        .filter(|&i| all[i].exported && keep(&all[i]))
+        .collect();
+    exported.sort_by(|&a, &b| all[a].name.cmp(&all[b].name));
+    exported.dedup_by(|a, b| all[*a].name == all[*b].name);
+    exported
 }
 
 /// `ForeignArch` unless `arch` is the host's: only host code is mapped.
@@ -245,7 +258,9 @@ pub struct Module {
     arch: Arch,
     inner: Inner,
     /// Exported symbol name -> address.
-    symbols: HashMap<String, u64>,
+    /// Indices into `all_symbols` of the exported symbols, sorted by name
+    /// (a binary search per lookup; cheaper to build than a map of names).
+    exported: Vec<usize>,
     all_symbols: Vec<LinkedSymbol>,
     log: Vec<RelocRecord>,
     segments: Vec<Segment>,
@@ -284,16 +299,11 @@ impl Module {
             bytes = mapping.len(),
             "mapped"
         );
-        let symbols = output
-            .symbols
-            .iter()
-            .filter(|s| s.exported)
-            .map(|s| (s.name.clone(), s.address))
-            .collect();
+        let exported = exported_index(&output.symbols, |_| true);
         Ok(Module::in_mapping(
             arch,
             mapping,
-            symbols,
+            exported,
             output.symbols,
             output.log,
             output.segments,
@@ -304,7 +314,7 @@ impl Module {
     pub(crate) fn in_mapping(
         arch: Arch,
         mapping: Mapping,
-        symbols: HashMap<String, u64>,
+        exported: Vec<usize>,
         all_symbols: Vec<LinkedSymbol>,
         log: Vec<RelocRecord>,
         segments: Vec<Segment>,
@@ -312,7 +322,7 @@ impl Module {
         Module {
             arch,
             inner: Inner::Memory(mapping),
-            symbols,
+            exported,
             all_symbols,
             log,
             segments,
@@ -333,7 +343,11 @@ impl Module {
     /// The address of an exported symbol (function or data).
     pub fn symbol_address(&self, name: &str) -> Result<u64> {
         match &self.inner {
-            Inner::Memory(_) => self.symbols.get(name).copied(),
+            Inner::Memory(_) => self
+                .exported
+                .binary_search_by(|&i| self.all_symbols[i].name.as_str().cmp(name))
+                .ok()
+                .map(|k| self.all_symbols[self.exported[k]].address),
             #[cfg(feature = "dlopen-fallback")]
             Inner::Dlopen(lib) => lib.symbol(name),
         }

@@ -9,7 +9,7 @@
 //! filled at link time, nothing writes it afterwards.
 
 use super::elf::{Object, SectionClass};
-use crate::arch::{ArchDef, Target};
+use crate::arch::{ArchDef, RelocKind, Target};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
@@ -73,7 +73,7 @@ struct Indirections {
 impl Indirections {
     /// Which symbols need GOT slots and stubs (known before any address
     /// is, so the image size is fixed up front).
-    fn of(obj: &Object<'_>, def: &dyn ArchDef) -> Indirections {
+    fn of(obj: &Object<'_>, kinds: &[Option<&RelocKind>], def: &dyn ArchDef) -> Indirections {
         let mut got_symbols = Vec::new();
         let mut got_slots = HashMap::new();
         let mut stub_symbols = Vec::new();
@@ -84,8 +84,8 @@ impl Indirections {
                 got_symbols.len() - 1
             });
         };
-        for r in &obj.relocs {
-            let Some(kind) = def.kind(r.r_type) else {
+        for (r, kind) in obj.relocs.iter().zip(kinds) {
+            let Some(kind) = kind else {
                 continue; // reported with full context when applied
             };
             match kind.target() {
@@ -185,19 +185,24 @@ impl Planner<'_> {
 impl Layout {
     /// Decides the layout of one object: which symbols need GOT slots and
     /// stubs, then where every section goes.
-    pub fn plan(obj: &Object<'_>, def: &dyn ArchDef, page_size: u64) -> Result<Layout> {
-        let mut layouts = Layout::plan_many(&[obj], def, page_size)?;
+    pub fn plan(
+        obj: &Object<'_>,
+        kinds: &[Option<&RelocKind>],
+        def: &dyn ArchDef,
+        page_size: u64,
+    ) -> Result<Layout> {
+        let mut layouts = Layout::plan_many(&[(obj, kinds)], def, page_size)?;
         Ok(layouts.pop().expect("one layout per object"))
     }
 
     /// Lays out several objects in one image: the code (and stubs) of all
     /// of them, then their GOTs and read-only data, then their writable
     /// data, so each protection group is one run of pages shared by every
-    /// object. Each returned layout places its object's sections at
+    /// object. `kinds` are the objects' relocation kinds, looked up once. Each returned layout places its object's sections at
     /// offsets of the common image and carries the common segments, size
     /// and alignment.
     pub fn plan_many(
-        objs: &[&Object<'_>],
+        objs: &[(&Object<'_>, &[Option<&RelocKind>])],
         def: &dyn ArchDef,
         page_size: u64,
     ) -> Result<Vec<Layout>> {
@@ -209,8 +214,14 @@ impl Layout {
                 detail: format!("{page_size} is not a power of two"),
             });
         }
-        let ind: Vec<Indirections> = objs.iter().map(|o| Indirections::of(o, def)).collect();
-        let mut offsets: Vec<Vec<u64>> = objs.iter().map(|o| vec![0; o.sections.len()]).collect();
+        let ind: Vec<Indirections> = objs
+            .iter()
+            .map(|(o, kinds)| Indirections::of(o, kinds, def))
+            .collect();
+        let mut offsets: Vec<Vec<u64>> = objs
+            .iter()
+            .map(|(o, _)| vec![0; o.sections.len()])
+            .collect();
         let mut got_offsets = vec![0; objs.len()];
         let mut stub_offsets = vec![0; objs.len()];
         let mut p = Planner {
@@ -225,7 +236,7 @@ impl Layout {
 
         // Code, then stubs, of every object.
         let start = p.cursor;
-        for (k, obj) in objs.iter().enumerate() {
+        for (k, &(obj, _)) in objs.iter().enumerate() {
             for (i, s) in obj.sections.iter().enumerate() {
                 if s.class == SectionClass::Code {
                     p.place(obj, i, &mut offsets[k])?;
@@ -238,7 +249,7 @@ impl Layout {
 
         // GOT, GOT-adjacent sections, read-only data.
         let start = p.cursor;
-        for (k, obj) in objs.iter().enumerate() {
+        for (k, &(obj, _)) in objs.iter().enumerate() {
             got_offsets[k] = p.reserve(8, 8 * ind[k].got_symbols.len() as u64)?;
             for (i, s) in obj.sections.iter().enumerate() {
                 if p.is_adjacent(s.name) {
@@ -256,7 +267,7 @@ impl Layout {
         p.close(start, Protection::ReadOnly);
 
         let start = p.cursor;
-        for (k, obj) in objs.iter().enumerate() {
+        for (k, &(obj, _)) in objs.iter().enumerate() {
             for (i, s) in obj.sections.iter().enumerate() {
                 if s.class == SectionClass::Writable && !p.is_adjacent(s.name) {
                     p.place(obj, i, &mut offsets[k])?;

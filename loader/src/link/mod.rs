@@ -14,7 +14,9 @@ pub use elf::SectionClass;
 pub use layout::{Protection, Segment, MAX_IMAGE_SIZE};
 pub use log::{RelocRecord, TargetDesc};
 
-use crate::arch::{Accumulate, Action, Arch, ArchDef, Formula, Place, SpecialSymbol, Target};
+use crate::arch::{
+    Accumulate, Action, Arch, ArchDef, Formula, Place, RelocKind, SpecialSymbol, Target,
+};
 use crate::bits::{EncodeError, Encoding};
 use crate::error::{Error, Result};
 use crate::resolve::Resolver;
@@ -28,7 +30,9 @@ pub struct LinkOptions {
     /// Page size the protection groups are aligned to.
     pub page_size: u64,
     /// Record a [`RelocRecord`] per relocation (costs an allocation or two
-    /// per relocation; off on the fast load path).
+    /// per relocation; off on the fast load path). Also lists the
+    /// assembler-local `.L` labels the log refers to among
+    /// [`LinkOutput::symbols`].
     pub record_log: bool,
 }
 
@@ -63,6 +67,9 @@ pub struct Prepared<'a> {
     /// For each pair-high relocation, its place's image offset -> index in
     /// `obj.relocs`.
     pair_highs: HashMap<u64, usize>,
+    /// The kind of each relocation (`None`: unknown or refused type),
+    /// looked up once: the tables are searched linearly.
+    kinds: Vec<Option<&'static RelocKind>>,
 }
 
 impl std::fmt::Debug for dyn ArchDef {
@@ -157,8 +164,9 @@ impl<'a> Prepared<'a> {
     pub fn new(object: &'a [u8], arch: Arch, options: &LinkOptions) -> Result<Prepared<'a>> {
         let obj = Object::parse(object, arch)?;
         let def = arch.def();
-        let layout = Layout::plan(&obj, def, options.page_size)?;
-        Ok(Prepared::from_layout(obj, layout, def, options))
+        let kinds = kinds_of(&obj, def);
+        let layout = Layout::plan(&obj, &kinds, def, options.page_size)?;
+        Ok(Prepared::from_layout(obj, kinds, layout, def, options))
     }
 
     /// Parses several objects and plans ONE image for all of them (see
@@ -177,23 +185,27 @@ impl<'a> Prepared<'a> {
             .iter()
             .map(|o| Object::parse(o, arch))
             .collect::<Result<Vec<_>>>()?;
-        let layouts = Layout::plan_many(&objs.iter().collect::<Vec<_>>(), def, options.page_size)?;
+        let kinds: Vec<_> = objs.iter().map(|o| kinds_of(o, def)).collect();
+        let plan: Vec<_> = objs.iter().zip(&kinds).map(|(o, k)| (o, &k[..])).collect();
+        let layouts = Layout::plan_many(&plan, def, options.page_size)?;
         Ok(objs
             .into_iter()
+            .zip(kinds)
             .zip(layouts)
-            .map(|(obj, layout)| Prepared::from_layout(obj, layout, def, options))
+            .map(|((obj, kinds), layout)| Prepared::from_layout(obj, kinds, layout, def, options))
             .collect())
     }
 
     fn from_layout(
         obj: Object<'a>,
+        kinds: Vec<Option<&'static RelocKind>>,
         layout: Layout,
         def: &'static dyn ArchDef,
         options: &LinkOptions,
     ) -> Prepared<'a> {
         let mut pair_highs = HashMap::new();
-        for (i, r) in obj.relocs.iter().enumerate() {
-            if def.kind(r.r_type).is_some_and(|k| k.is_pair_high) {
+        for (i, (r, kind)) in obj.relocs.iter().zip(&kinds).enumerate() {
+            if kind.is_some_and(|k| k.is_pair_high) {
                 pair_highs.insert(layout.section_offsets[r.section].wrapping_add(r.offset), i);
             }
         }
@@ -203,6 +215,7 @@ impl<'a> Prepared<'a> {
             def,
             record_log: options.record_log,
             pair_highs,
+            kinds,
         }
     }
 
@@ -347,6 +360,11 @@ impl<'a> Prepared<'a> {
             // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code and
             // data runs for disassemblers; they name nothing.
             .filter(|(_, s)| !s.name.starts_with('$'))
+            // Assembler-local labels (`.LCPI3_0`, a constant-pool entry
+            // each) name no function or variable and are most of the
+            // symbol table of a large kernel: a String each was the biggest
+            // cost of a load. Listed only with a log, whose targets they are.
+            .filter(|(_, s)| self.record_log || s.is_exported() || !s.name.starts_with(".L"))
             .map(|(i, s)| LinkedSymbol {
                 name: s.name.to_string(),
                 address: ctx.symbol_address(i),
@@ -385,6 +403,11 @@ impl<'a> Prepared<'a> {
             got_base: base + l.got_offset,
         })
     }
+}
+
+/// The kind of every relocation of `obj`.
+fn kinds_of(obj: &Object<'_>, def: &dyn ArchDef) -> Vec<Option<&'static RelocKind>> {
+    obj.relocs.iter().map(|r| def.kind(r.r_type)).collect()
 }
 
 /// How a relocation reached its target: cheap to return on the load path;
@@ -516,7 +539,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         let p = self.p;
         let obj = &p.obj;
         let r = &obj.relocs[index];
-        let Some(kind) = p.def.kind(r.r_type) else {
+        let Some(kind) = p.kinds[index] else {
             return Err(self.bad(index, "unknown relocation type".into()));
         };
         let Action::Patch {
@@ -627,7 +650,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
     fn apply(&self, index: usize, image: &mut [u8]) -> Result<Option<RelocRecord>> {
         let p = self.p;
         let r = &p.obj.relocs[index];
-        let Some(kind) = p.def.kind(r.r_type) else {
+        let Some(kind) = p.kinds[index] else {
             let (arch, symbol, section, offset) = self.describe(index);
             let type_name = match p.def.refused(r.r_type) {
                 Some((name, why)) => format!("{name} ({why})"),

@@ -1,0 +1,817 @@
+//! Performance figures of the loader, measured in one run and printed as a
+//! Markdown table with ratios, targets and verdicts (issue #6). Run with
+//! `cargo xtask bench` (or `cargo bench -p loader --bench load -- --help`).
+//!
+//! Figures: (1) load latency against the memory floor (anonymous mmap +
+//! memcpy + mprotect + munmap of the same bytes, measured here); (2) the
+//! dlopen backend (write the pre-linked .so, dlopen, dlsym, dlclose,
+//! unlink) against a single and a batched in-memory load; (3) compile +
+//! load and a compile-cache hit; (4) call overhead; (5) 10,000 resident
+//! kernels, one image each or one batch image (each measured in a child
+//! process so freed heap of one does not hide the RSS of the other);
+//! (6) relocations per second of the pure link step on the largest corpus
+//! objects, for every architecture; (7) the conformance matrix wall time
+//! from `target/conformance/matrix/*.json`.
+//!
+//! Kernels are generated C: chains of small non-inlined functions calling
+//! each other (PLT32/branch relocations), a constant table and a counter.
+//! Many distinct copies of one kernel are made without recompiling by
+//! rewriting a fixed-width name prefix (`KZQ00000_`) in the object's string
+//! table: same length, so the ELF stays valid.
+//!
+//! Profile notes (perf record -g on `--only load`, small kernel, x86_64):
+//! see the "Performance" section of README.md for the hot spots found and
+//! what changed.
+
+use loader::link::{link, LinkOptions, Prepared, SectionClass};
+use loader::resolve::NoSymbols;
+use loader::{cache::CompileCache, Arch, Compiler, Cpu, Jit, JitOptions, Language, Module};
+use loader::{Signature, Type, Value};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const PREFIX: &str = "KZQ00000_";
+
+const HELP: &str = "\
+load bench: every figure of issue #6 in one table.
+
+usage: cargo bench -p loader --bench load -- [--quick] [--only SECTION]... [--kernels N]
+
+  --quick        fewer rounds (noisier; for a smoke run)
+  --only S       run only section S (load, dlopen, compile, call, scale, relocs, matrix);
+                 repeatable
+  --kernels N    kernels resident in the scale figure (default 10000)";
+
+struct Args {
+    quick: bool,
+    only: Vec<String>,
+    kernels: usize,
+}
+
+impl Args {
+    fn parse() -> Result<Args, String> {
+        let mut a = Args {
+            quick: false,
+            only: Vec::new(),
+            kernels: 10_000,
+        };
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--quick" => a.quick = true,
+                "--only" => a.only.push(it.next().ok_or("--only needs a section")?),
+                "--kernels" => {
+                    a.kernels = it
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .ok_or("--kernels needs a number")?
+                }
+                "--help" | "-h" => {
+                    println!("{HELP}");
+                    std::process::exit(0);
+                }
+                "--bench" => {} // passed by `cargo bench`
+                "--profile-loads" => {
+                    // For `perf record`/callgrind: nothing but loads of the
+                    // medium kernel.
+                    let n = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;
+                    let arch = Arch::host().expect("host");
+                    let k = sized_kernel(&Compiler::new(arch).expect("clang"), "medium", 16 * 1024);
+                    for _ in 0..n {
+                        load_once(&k.object, arch);
+                    }
+                    std::process::exit(0);
+                }
+                "--scale-child" => {
+                    let mode = it.next().ok_or("--scale-child needs a mode")?;
+                    let n = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;
+                    scale_child(&mode, n);
+                    std::process::exit(0);
+                }
+                other => return Err(format!("unknown argument `{other}`\n\n{HELP}")),
+            }
+        }
+        Ok(a)
+    }
+
+    fn wants(&self, section: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|s| s == section)
+    }
+}
+
+/// One line of the result table.
+struct Row {
+    figure: String,
+    value: String,
+    ratio: String,
+    target: String,
+    verdict: &'static str,
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<Row>,
+    missed: Vec<String>,
+}
+
+impl Table {
+    fn info(&mut self, figure: impl Into<String>, value: impl Into<String>) {
+        self.rows.push(Row {
+            figure: figure.into(),
+            value: value.into(),
+            ratio: String::new(),
+            target: String::new(),
+            verdict: "",
+        });
+    }
+
+    /// A figure with a ratio and a target: `ratio <= max` or `ratio >= min`.
+    fn check(
+        &mut self,
+        figure: impl Into<String>,
+        value: impl Into<String>,
+        ratio: f64,
+        target: Target,
+    ) {
+        let (ok, target_text) = match target {
+            Target::AtMost(m) => (ratio <= m, format!("<= {m}x")),
+            Target::AtLeast(m) => (ratio >= m, format!(">= {m}x")),
+        };
+        let figure = figure.into();
+        let value = value.into();
+        if !ok {
+            self.missed.push(format!(
+                "{figure}: {value}, ratio {ratio:.2}x, target {target_text}"
+            ));
+        }
+        self.rows.push(Row {
+            figure,
+            value,
+            ratio: format!("{ratio:.2}x"),
+            target: target_text,
+            verdict: if ok { "met" } else { "MISSED" },
+        });
+    }
+
+    fn print(&self) {
+        println!("\n| figure | measured | ratio | target | verdict |");
+        println!("|---|---:|---:|---:|---|");
+        for r in &self.rows {
+            println!(
+                "| {} | {} | {} | {} | {} |",
+                r.figure, r.value, r.ratio, r.target, r.verdict
+            );
+        }
+        if self.missed.is_empty() {
+            println!("\nall targets met");
+        } else {
+            println!("\ntargets missed:");
+            for m in &self.missed {
+                println!("- {m}");
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    AtMost(f64),
+    AtLeast(f64),
+}
+
+/// CPU time of this thread (user + system): the machine the figures are
+/// taken on is shared, and wall time would count other processes' turns.
+fn cpu_now() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec to write.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Median over `rounds` of the mean thread CPU time per call of `f` over
+/// batches of `iters` calls.
+fn per_iter(rounds: usize, iters: usize, mut f: impl FnMut()) -> Duration {
+    f(); // warm up
+    let mut samples: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let t = cpu_now();
+            for _ in 0..iters {
+                f();
+            }
+            (cpu_now() - t) / iters as u32
+        })
+        .collect();
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.2} us", d.as_secs_f64() * 1e6)
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// C source of a kernel of `functions` chained functions (each about
+/// 60-100 bytes of x86_64 code), named with [`PREFIX`].
+fn kernel_source(functions: usize) -> String {
+    let p = PREFIX;
+    let mut s =
+        String::from("static const double tab[8] = {0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5};\n");
+    s += &format!("int {p}count;\n");
+    s += &format!("int {p}add(int a, int b) {{ return a + b; }}\n");
+    s += &format!(
+        "__attribute__((noinline)) double {p}f0(double x) {{ return x * 1.0001 + tab[3]; }}\n"
+    );
+    for i in 1..functions.max(1) {
+        s += &format!(
+            "__attribute__((noinline)) double {p}f{i}(double x) {{\n  double s = x;\n  \
+             for (int j = 0; j < {n}; j++) s = s * {c:.4} + tab[(j + {i}) & 7];\n  \
+             return s + {p}f{prev}(s - {d:.3});\n}}\n",
+            n = 2 + i % 5,
+            c = 1.0 - (i % 7) as f64 * 1e-4,
+            prev = i - 1,
+            d = (i % 11) as f64 * 0.125,
+        );
+    }
+    s += &format!(
+        "double {p}entry(double x) {{ {p}count++; return {p}f{}(x); }}\n",
+        functions.max(1) - 1
+    );
+    s
+}
+
+/// Bytes of code in `object`.
+fn text_bytes(object: &[u8], arch: Arch) -> u64 {
+    section_bytes(object, arch, |c| c == SectionClass::Code)
+}
+
+/// Bytes of the sections of `object` whose class passes `keep`.
+fn section_bytes(object: &[u8], arch: Arch, keep: impl Fn(SectionClass) -> bool) -> u64 {
+    let any = |_: &str| Some(0x4100_0000u64);
+    let options = LinkOptions {
+        page_size: 4096,
+        record_log: false,
+    };
+    let image = link(object, arch, 0x4000_0000, &any, &options).expect("kernel links");
+    image
+        .output
+        .sections
+        .iter()
+        .filter(|s| keep(s.class))
+        .map(|s| s.size)
+        .sum()
+}
+
+struct Kernel {
+    label: &'static str,
+    source: String,
+    object: Vec<u8>,
+    text: u64,
+}
+
+/// A kernel of about `target` bytes of code.
+fn sized_kernel(compiler: &Compiler, label: &'static str, target: u64) -> Kernel {
+    let probe = compiler
+        .compile(&kernel_source(16), Language::C)
+        .expect("compile");
+    let per_fn = text_bytes(&probe, compiler.arch) as f64 / 16.0;
+    let functions = ((target as f64 / per_fn).round() as usize).max(1);
+    let source = kernel_source(functions);
+    let object = compiler.compile(&source, Language::C).expect("compile");
+    let text = text_bytes(&object, compiler.arch);
+    Kernel {
+        label,
+        source,
+        object,
+        text,
+    }
+}
+
+/// `object` with every `KZQ00000_` renamed `KZQnnnnn_`.
+fn renamed(object: &[u8], n: usize) -> Vec<u8> {
+    let new = format!("KZQ{n:05}_");
+    assert_eq!(new.len(), PREFIX.len(), "at most 100000 copies");
+    let mut out = object.to_vec();
+    let pat = PREFIX.as_bytes();
+    let mut i = 0;
+    while i + pat.len() <= out.len() {
+        if &out[i..i + pat.len()] == pat {
+            out[i..i + pat.len()].copy_from_slice(new.as_bytes());
+            i += pat.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The floor: what any loader must do with these bytes at least.
+fn floor_once(object: &[u8], len: usize) {
+    // SAFETY: an anonymous private mapping of `len` bytes; written only
+    // within bounds, unmapped once below.
+    unsafe {
+        let p = libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert_ne!(p, libc::MAP_FAILED);
+        std::ptr::copy_nonoverlapping(object.as_ptr(), p as *mut u8, object.len().min(len));
+        assert_eq!(libc::mprotect(p, len, libc::PROT_READ | libc::PROT_EXEC), 0);
+        black_box(p);
+        libc::munmap(p, len);
+    }
+}
+
+fn load_once(object: &[u8], arch: Arch) {
+    let m = Module::load_in_memory(object, arch, &NoSymbols, false).expect("load");
+    black_box(m.symbol_address(&format!("{PREFIX}entry")).expect("entry"));
+}
+
+fn main() {
+    let args = match Args::parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let arch = Arch::host().expect("a supported host");
+    let compiler = Compiler::new(arch).expect("clang");
+    let (rounds, scale) = if args.quick { (3, 0.2) } else { (9, 1.0) };
+    let n = |base: usize| ((base as f64 * scale) as usize).max(1);
+    let mut t = Table::default();
+    println!(
+        "loader bench: {arch} host, clang {}, {} cpus, page size {}",
+        compiler.clang.display(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        loader::page_size()
+    );
+
+    let kernels = [
+        sized_kernel(&compiler, "small", 1024),
+        sized_kernel(&compiler, "medium", 16 * 1024),
+        sized_kernel(&compiler, "large", 256 * 1024),
+    ];
+    let small = &kernels[0];
+    let mut single_small = Duration::ZERO;
+
+    // (1) load latency vs the floor.
+    if args.wants("load") || args.wants("dlopen") || args.wants("compile") {
+        let jit = Jit::with_options(JitOptions {
+            cache: None,
+            ..JitOptions::host().expect("host options")
+        });
+        for k in &kernels {
+            let size = Prepared::new(
+                &k.object,
+                arch,
+                &LinkOptions {
+                    page_size: loader::page_size(),
+                    record_log: false,
+                },
+            )
+            .expect("parse")
+            .image_size();
+            let iters = n((2_000_000 / (k.text as usize + 4096)).clamp(20, 2000));
+            let floor = per_iter(rounds, iters, || floor_once(&k.object, size));
+            let load = per_iter(rounds, iters, || load_once(&k.object, arch));
+            if k.label == "small" {
+                single_small = load;
+            }
+            t.info(
+                format!(
+                    "(1) floor {} ({} B text, {} B image)",
+                    k.label, k.text, size
+                ),
+                us(floor),
+            );
+            t.check(
+                format!("(1) load {} (Module::load_in_memory) / floor", k.label),
+                us(load),
+                ratio(load, floor),
+                Target::AtMost(1.5),
+            );
+            if args.wants("load") {
+                let via_jit = per_iter(rounds, iters, || {
+                    let m = jit.load_object(&k.object).expect("load");
+                    black_box(m.symbol_address(&format!("{PREFIX}entry")).expect("entry"));
+                });
+                t.info(
+                    format!(
+                        "(1) load {} via Jit::load_object (default options)",
+                        k.label
+                    ),
+                    format!("{} ({:.2}x floor)", us(via_jit), ratio(via_jit, floor)),
+                );
+            }
+        }
+    }
+
+    // (2) dlopen backend vs single and batch loads.
+    if args.wants("dlopen") {
+        let dir = std::env::temp_dir().join(format!("loader-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let so = prelink(&compiler, &small.object, &dir);
+        let path = dir.join("kernel-copy.so");
+        let cpath = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        let entry = std::ffi::CString::new(format!("{PREFIX}entry")).unwrap();
+        let dl = per_iter(rounds, n(200), || {
+            std::fs::write(&path, &so).expect("write .so");
+            // SAFETY: a freestanding library without constructors; the
+            // handle is closed once below.
+            unsafe {
+                let h = libc::dlopen(cpath.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
+                assert!(!h.is_null(), "dlopen failed");
+                black_box(libc::dlsym(h, entry.as_ptr()));
+                libc::dlclose(h);
+            }
+            std::fs::remove_file(&path).expect("unlink");
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        t.info(
+            "(2) dlopen backend, small (write .so, dlopen, dlsym, dlclose, unlink)",
+            us(dl),
+        );
+        t.check(
+            "(2) dlopen / single in-memory load, small",
+            us(single_small),
+            ratio(dl, single_small),
+            Target::AtLeast(4.0),
+        );
+        let batch_size = 1000;
+        let copies: Vec<Vec<u8>> = (0..batch_size).map(|i| renamed(&small.object, i)).collect();
+        let named: Vec<(&str, &[u8])> = copies.iter().map(|c| ("copy", &c[..])).collect();
+        let whole = per_iter(rounds, n(10).max(3), || {
+            let m = Module::load_batch_in_memory(&named, arch, &NoSymbols, false).expect("batch");
+            black_box(m.symbol_address("KZQ00999_entry").expect("entry"));
+        });
+        let per_kernel = whole / batch_size as u32;
+        t.check(
+            format!("(2) dlopen / batch load per kernel ({batch_size} small kernels per batch)"),
+            us(per_kernel),
+            ratio(dl, per_kernel),
+            Target::AtLeast(20.0),
+        );
+    }
+
+    // (3) compile + load; compile-cache hit.
+    if args.wants("compile") {
+        let no_cache = Jit::with_options(JitOptions {
+            cache: None,
+            ..JitOptions::host().expect("host options")
+        });
+        let e2e = per_iter(3, n(5), || {
+            black_box(
+                no_cache
+                    .load_source(&small.source, Language::C)
+                    .expect("load"),
+            );
+        });
+        t.info(
+            "(3) compile + load, small (clang, no cache)",
+            format!("{:.1} ms", e2e.as_secs_f64() * 1e3),
+        );
+        let cache = CompileCache::in_memory();
+        let hit = per_iter(rounds, n(2000), || {
+            black_box(
+                cache
+                    .compile(&compiler, &small.source, Language::C)
+                    .expect("compile"),
+            );
+        });
+        t.check(
+            "(3) compile-cache hit, small / load latency",
+            us(hit),
+            ratio(hit, single_small),
+            Target::AtMost(3.0),
+        );
+        let cached = Jit::new().expect("jit");
+        let hit_load = per_iter(rounds, n(500), || {
+            black_box(
+                cached
+                    .load_source(&small.source, Language::C)
+                    .expect("load"),
+            );
+        });
+        t.info(
+            "(3) cache hit + load via Jit::load_source (default options)",
+            us(hit_load),
+        );
+    }
+
+    // (4) call overhead.
+    if args.wants("call") {
+        let m = Module::load_in_memory(&small.object, arch, &NoSymbols, false).expect("load");
+        // SAFETY: `int add(int, int)`.
+        let typed = unsafe { m.typed::<extern "C" fn(i32, i32) -> i32>(&format!("{PREFIX}add")) }
+            .expect("add")
+            .get();
+        let f = m.function(&format!("{PREFIX}add")).expect("add");
+        let sig = Signature::new(&[Type::I32, Type::I32], Type::I32).expect("sig");
+        let calls = n(2_000_000);
+        let per_call = |d: Duration| d.as_secs_f64() * 1e9;
+        let direct = per_iter(rounds, calls, || {
+            black_box(rust_add(black_box(1), black_box(2)));
+        });
+        let typed_t = per_iter(rounds, calls, || {
+            black_box(black_box(typed)(black_box(1), black_box(2)));
+        });
+        let ffi = per_iter(rounds, calls / 10, || {
+            // SAFETY: the signature above is add's.
+            black_box(unsafe { f.call(&sig, &[Value::I32(black_box(1)), Value::I32(2)]) }.unwrap());
+        });
+        t.info(
+            "(4) call, direct Rust (#[inline(never)])",
+            format!("{:.2} ns", per_call(direct)),
+        );
+        t.info(
+            "(4) call, typed fn pointer into the module",
+            format!(
+                "{:.2} ns ({:.2}x direct)",
+                per_call(typed_t),
+                ratio(typed_t, direct)
+            ),
+        );
+        t.info(
+            "(4) call, libffi (Function::call)",
+            format!(
+                "{:.2} ns ({:.2}x direct)",
+                per_call(ffi),
+                ratio(ffi, direct)
+            ),
+        );
+    }
+
+    // (5) 10,000 resident kernels.
+    if args.wants("scale") {
+        let count = args.kernels;
+        let single = run_scale_child("single", count);
+        let batch = run_scale_child("batch", count);
+        if let (Some(s), Some(b)) = (single, batch) {
+            let per = |bytes: u64| bytes as f64 / count as f64;
+            t.info(
+                format!("(5) {count} small kernels, one image each: time per load"),
+                us(s.per_load),
+            );
+            t.info(
+                "(5) one image each: resident memory per kernel",
+                format!(
+                    "{:.0} B ({:.2}x the {} B of sections)",
+                    per(s.rss),
+                    per(s.rss) / s.section_bytes as f64,
+                    s.section_bytes
+                ),
+            );
+            t.info("(5) one batch image: time per kernel", us(b.per_load));
+            t.check(
+                "(5) one batch image: resident memory per kernel / section bytes",
+                format!("{:.0} B", per(b.rss)),
+                per(b.rss) / b.section_bytes as f64,
+                Target::AtMost(1.5),
+            );
+        } else {
+            t.info("(5) scale", "child process failed (see stderr)");
+        }
+    }
+
+    // (6) relocations per second of the pure link step.
+    if args.wants("relocs") {
+        relocation_throughput(&compiler, rounds, &mut t);
+    }
+
+    // (7) matrix wall time.
+    if args.wants("matrix") {
+        matrix_wall_times(&mut t);
+    }
+
+    t.print();
+}
+
+#[inline(never)]
+fn rust_add(a: i32, b: i32) -> i32 {
+    a.wrapping_add(b)
+}
+
+/// Links `object` into a shared library once (what the dlopen backend
+/// does before the part measured).
+fn prelink(compiler: &Compiler, object: &[u8], dir: &Path) -> Vec<u8> {
+    let obj = dir.join("kernel.o");
+    let so = dir.join("kernel.so");
+    std::fs::write(&obj, object).expect("write object");
+    let out = std::process::Command::new(&compiler.clang)
+        .arg(format!("--target={}-linux-gnu", compiler.arch.clang_arch()))
+        .args(["-shared", "-nostdlib", "-fuse-ld=lld", "-o"])
+        .arg(&so)
+        .arg(&obj)
+        .output()
+        .expect("run clang");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&so).expect("read .so")
+}
+
+struct ScaleResult {
+    per_load: Duration,
+    rss: u64,
+    section_bytes: u64,
+}
+
+fn run_scale_child(mode: &str, count: usize) -> Option<ScaleResult> {
+    let out = std::process::Command::new(std::env::current_exe().ok()?)
+        .args(["--scale-child", mode, &count.to_string()])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "scale child {mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find_map(|l| l.strip_prefix("SCALE "))?;
+    let v: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    Some(ScaleResult {
+        per_load: Duration::from_secs_f64(v[0]),
+        rss: v[1] as u64,
+        section_bytes: v[2] as u64,
+    })
+}
+
+fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * loader::page_size()
+}
+
+/// In a fresh process: load `count` copies of the small kernel and keep
+/// them resident; print time per load, RSS delta and section bytes.
+fn scale_child(mode: &str, count: usize) {
+    let arch = Arch::host().expect("host");
+    let compiler = Compiler::new(arch).expect("clang");
+    let small = sized_kernel(&compiler, "small", 1024);
+    let copies: Vec<Vec<u8>> = (0..count).map(|i| renamed(&small.object, i)).collect();
+    let sections = section_bytes(&small.object, arch, |_| true);
+    let before = resident_bytes();
+    let t = cpu_now();
+    let keep: Vec<Module> = match mode {
+        "single" => copies
+            .iter()
+            .map(|c| Module::load_in_memory(c, arch, &NoSymbols, false).expect("load"))
+            .collect(),
+        _ => {
+            let named: Vec<(&str, &[u8])> = copies.iter().map(|c| ("copy", &c[..])).collect();
+            vec![Module::load_batch_in_memory(&named, arch, &NoSymbols, false).expect("batch")]
+        }
+    };
+    let elapsed = cpu_now() - t;
+    // Touch nothing more: the images are resident since they were written.
+    let after = resident_bytes();
+    black_box(&keep);
+    println!(
+        "SCALE {} {} {}",
+        elapsed.as_secs_f64() / count as f64,
+        after.saturating_sub(before),
+        sections
+    );
+}
+
+/// Compiles the largest corpus kernels for every architecture and links
+/// each repeatedly at a fixed base.
+fn relocation_throughput(host: &Compiler, rounds: usize, t: &mut Table) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../conformance/kernels");
+    let mut files = Vec::new();
+    collect_kernels(&root, &mut files);
+    files.sort_by_key(|(_, len)| std::cmp::Reverse(*len));
+    files.truncate(6);
+    let any = |_: &str| Some(0x4100_0000u64);
+    for arch in Arch::ALL {
+        let mut compiler = Compiler::with_clang(&host.clang, arch);
+        compiler.cpu = Cpu::Baseline;
+        let (mut relocs, mut time, mut names) = (0u64, Duration::ZERO, Vec::new());
+        for (path, _) in &files {
+            let Some(lang) = Language::from_path(path) else {
+                continue;
+            };
+            let Ok(source) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let Ok(object) = compiler.compile(&source, lang) else {
+                continue;
+            };
+            let logged = LinkOptions {
+                page_size: 4096,
+                record_log: true,
+            };
+            let Ok(image) = link(&object, arch, 0x4000_0000, &any, &logged) else {
+                continue;
+            };
+            let count = image.output.log.len() as u64;
+            let fast = LinkOptions {
+                record_log: false,
+                ..logged
+            };
+            let d = per_iter(rounds, 200, || {
+                black_box(link(&object, arch, 0x4000_0000, &any, &fast).expect("link"));
+            });
+            relocs += count;
+            time += d;
+            names.push(
+                path.file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+        if relocs == 0 {
+            t.info(
+                format!("(6) relocations/s, {arch}"),
+                "no corpus object linked",
+            );
+            continue;
+        }
+        t.info(
+            format!("(6) relocations/s of link(), {arch}"),
+            format!(
+                "{:.1} M/s ({relocs} relocs in {}; {:.1} us per link of all)",
+                relocs as f64 / time.as_secs_f64() / 1e6,
+                names.join(", "),
+                time.as_secs_f64() * 1e6
+            ),
+        );
+    }
+}
+
+fn collect_kernels(dir: &Path, out: &mut Vec<(PathBuf, u64)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_kernels(&p, out);
+        } else if Language::from_path(&p).is_some() {
+            out.push((p.clone(), e.metadata().map_or(0, |m| m.len())));
+        }
+    }
+}
+
+/// The wall time and kernel count of each `target/conformance/matrix/*.json`.
+fn matrix_wall_times(t: &mut Table) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/conformance/matrix");
+    let mut found = false;
+    for arch in Arch::ALL {
+        let Ok(text) = std::fs::read_to_string(dir.join(format!("{arch}.json"))) else {
+            continue;
+        };
+        // The report's own `wall_ms` and `total` (kernels' entries have
+        // their own `wall_ms` before it, so take the last one).
+        let number_after = |text: &str, key: &str, last: bool| -> Option<f64> {
+            let at = if last {
+                text.rfind(key)?
+            } else {
+                text.find(key)?
+            };
+            let rest = text[at + key.len()..].trim_start();
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(rest.len());
+            rest[..end].parse().ok()
+        };
+        let wall = number_after(&text, "\"wall_ms\":", true);
+        let total = number_after(&text, "\"total\":", false);
+        if let (Some(wall), Some(total)) = (wall, total) {
+            found = true;
+            t.info(
+                format!("(7) matrix wall time, {arch}"),
+                format!("{:.1} s ({total} kernel runs)", wall / 1e3),
+            );
+        }
+    }
+    if !found {
+        t.info(
+            "(7) matrix wall time",
+            "not measured (no target/conformance/matrix/*.json)",
+        );
+    }
+}
