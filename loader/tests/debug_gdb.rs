@@ -18,44 +18,125 @@ __attribute__((noinline)) int gdb_jit_inner(int x) { return x * 3 + 1; }
 int gdb_jit_outer(int x) { return gdb_jit_inner(x) + gdb_jit_inner(x + 1); }
 "#;
 
-fn gdb_available() -> bool {
-    Command::new("gdb")
+fn runs(program: &str) -> bool {
+    Command::new(program)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success())
 }
 
+/// The gdb commands of the session, after the program is started.
+const SESSION: [&str; 4] = ["break gdb_jit_inner", "continue", "bt 3", "info symbol $pc"];
+
+fn gdb_command(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.args(["-batch", "-nx"])
+        .args(["-ex", "set debuginfod enabled off"])
+        .args(["-ex", "set breakpoint pending on"])
+        .args(["-ex", "set startup-with-shell off"]);
+    c
+}
+
+/// Natively: `gdb --args <this test binary> ...` runs the child itself.
+fn native_session(exe: &std::path::Path, child_args: &[&str]) -> std::process::Output {
+    let mut gdb = gdb_command("gdb");
+    // `run` replaces `continue` (nothing is started yet).
+    gdb.args(["-ex", SESSION[0], "-ex", "run"]);
+    for cmd in &SESSION[2..] {
+        gdb.args(["-ex", cmd]);
+    }
+    gdb.args(["-ex", "kill", "--args"])
+        .arg(exe)
+        .args(child_args)
+        .env(CHILD_ENV, "1")
+        .output()
+        .unwrap()
+}
+
+/// Under qemu-user (`$LOADER_RUNNER`): the child runs under the same
+/// emulator with its gdbstub (`-g PORT`), and the host's gdb-multiarch
+/// attaches to it.
+fn emulated_session(
+    runner: &str,
+    exe: &std::path::Path,
+    child_args: &[&str],
+) -> std::process::Output {
+    let mut words = runner.split_whitespace();
+    let emulator = words.next().unwrap();
+    let emulator_args: Vec<&str> = words.collect();
+    let sysroot = emulator_args
+        .iter()
+        .position(|w| *w == "-L")
+        .and_then(|i| emulator_args.get(i + 1));
+    // A port free a moment ago; qemu listens on it before it starts the guest.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(emulator)
+        .args(["-g", &port.to_string()])
+        .args(&emulator_args)
+        .arg(exe)
+        .args(child_args)
+        .env(CHILD_ENV, "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until_listening(port);
+    let mut gdb = gdb_command("gdb-multiarch");
+    if let Some(root) = sysroot {
+        gdb.args(["-ex", &format!("set sysroot {root}")]);
+    }
+    gdb.args(["-ex", &format!("target remote 127.0.0.1:{port}")]);
+    for cmd in SESSION {
+        gdb.args(["-ex", cmd]);
+    }
+    let out = gdb.args(["-ex", "kill"]).arg(exe).output().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    out
+}
+
+/// Waits (up to 30 s) until something listens on `port`, without
+/// connecting: qemu's gdbstub takes only one connection.
+fn wait_until_listening(port: u16) {
+    let needle = format!(":{port:04X} 00000000:0000 0A");
+    for _ in 0..300 {
+        let tables = ["/proc/net/tcp", "/proc/net/tcp6"]
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default());
+        if tables.iter().any(|t| t.contains(&needle)) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the emulator's gdbstub never listened on port {port}");
+}
+
 #[test]
 fn gdb_breaks_in_a_jit_kernel_by_name() {
-    if std::env::var_os(support::RUNNER_ENV).is_some() {
-        eprintln!("SKIPPED: under an emulator (gdb-multiarch against qemu -g is not automated; see README)");
-        return;
-    }
-    if !gdb_available() {
+    let runner = std::env::var(support::RUNNER_ENV).unwrap_or_default();
+    let gdb = if runner.is_empty() {
+        "gdb"
+    } else {
+        "gdb-multiarch"
+    };
+    if !runs(gdb) {
         assert!(
             std::env::var_os("CI").is_none(),
-            "gdb is missing in CI: `cargo xtask setup` installs it"
+            "{gdb} is missing in CI: install it (apt-get install {gdb}; `cargo xtask setup` installs gdb)"
         );
-        eprintln!("SKIPPED: gdb is not installed (apt-get install gdb)");
+        eprintln!("SKIPPED: {gdb} is not installed (apt-get install {gdb})");
         return;
     }
     let exe = std::env::current_exe().unwrap();
-    let out = Command::new("gdb")
-        .args(["-batch", "-nx"])
-        .args(["-ex", "set debuginfod enabled off"])
-        .args(["-ex", "set breakpoint pending on"])
-        .args(["-ex", "set startup-with-shell off"])
-        .args(["-ex", "break gdb_jit_inner"])
-        .args(["-ex", "run"])
-        .args(["-ex", "bt 3"])
-        .args(["-ex", "info symbol $pc"])
-        .args(["-ex", "kill"])
-        .arg("--args")
-        .arg(exe)
-        .args(["--exact", "gdb_child", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, "1")
-        .output()
-        .unwrap();
+    let child_args = ["--exact", "gdb_child", "--nocapture", "--test-threads=1"];
+    let out = if runner.is_empty() {
+        native_session(&exe, &child_args)
+    } else {
+        emulated_session(&runner, &exe, &child_args)
+    };
     let text = String::from_utf8_lossy(&out.stdout);
     let err = String::from_utf8_lossy(&out.stderr);
     if err.contains("ptrace: Operation not permitted") {

@@ -40,14 +40,22 @@ pub static mut __jit_debug_descriptor: JitDescriptor = JitDescriptor {
     first_entry: ptr::null_mut(),
 };
 
-/// GDB's breakpoint. It must stay a real, distinct function: the volatile
-/// read keeps it from being optimised into nothing or merged with another.
+/// GDB's breakpoint. It is empty on purpose: a function that touches
+/// memory or calls anything gets a TOC prologue on ppc64le, i.e. a second
+/// (local) entry point that calls from this crate would use, while GDB
+/// puts its breakpoint on the symbol's address (the global entry) and
+/// would never stop. Calls go through [`notify_debugger`].
 #[no_mangle]
 #[inline(never)]
-pub extern "C" fn __jit_debug_register_code() {
-    // SAFETY: a read of a plain integer of a static that lives forever;
-    // callers hold LIST_LOCK, so nobody writes it concurrently.
-    unsafe { ptr::read_volatile(ptr::addr_of!(__jit_debug_descriptor.action_flag)) };
+pub extern "C" fn __jit_debug_register_code() {}
+
+/// Calls [`__jit_debug_register_code`] through a pointer the optimiser
+/// cannot see through: a direct call to an empty function is deleted.
+fn notify_debugger() {
+    let f: extern "C" fn() = __jit_debug_register_code;
+    // SAFETY: a read of a local variable, valid and initialised.
+    let f = unsafe { ptr::read_volatile(&f) };
+    f();
 }
 
 /// Serialises every change of the list (GDB reads it while the process is
@@ -90,7 +98,7 @@ pub fn register(symfile: Vec<u8>) -> GdbRegistration {
         (*d).first_entry = entry;
         (*d).relevant_entry = entry;
         (*d).action_flag = JIT_REGISTER_FN;
-        __jit_debug_register_code();
+        notify_debugger();
         (*d).action_flag = JIT_NOACTION;
     }
     GdbRegistration {
@@ -118,7 +126,7 @@ impl Drop for GdbRegistration {
             }
             (*d).relevant_entry = e;
             (*d).action_flag = JIT_UNREGISTER_FN;
-            __jit_debug_register_code();
+            notify_debugger();
             (*d).action_flag = JIT_NOACTION;
             (*d).relevant_entry = ptr::null_mut();
             drop(Box::from_raw(e));
