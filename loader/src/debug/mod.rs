@@ -61,13 +61,18 @@ impl Default for DebugOptions {
     }
 }
 
-fn env_flag(name: &str) -> Option<bool> {
-    let v = std::env::var(name).ok()?;
-    match v.trim() {
+/// An on/off environment value: empty means unset, `0`/`false`/`no`/`off`
+/// off, anything else on.
+fn parse_flag(value: &str) -> Option<bool> {
+    match value.trim() {
         "" => None,
         "0" | "false" | "no" | "off" => Some(false),
         _ => Some(true),
     }
+}
+
+fn env_flag(name: &str) -> Option<bool> {
+    parse_flag(&std::env::var(name).ok()?)
 }
 
 impl DebugOptions {
@@ -168,3 +173,19 @@ macro_rules! timed {
     };
 }
 pub(crate) use timed;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flags() {
+        use super::parse_flag;
+        assert_eq!(parse_flag(""), None);
+        assert_eq!(parse_flag(" "), None);
+        for off in ["0", "false", "no", "off", " 0\n"] {
+            assert_eq!(parse_flag(off), Some(false), "{off:?}");
+        }
+        for on in ["1", "yes", "true", "on"] {
+            assert_eq!(parse_flag(on), Some(true), "{on:?}");
+        }
+    }
+}
