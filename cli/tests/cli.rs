@@ -212,6 +212,22 @@ fn census_of_a_file() {
 }
 
 #[test]
+fn census_of_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("demo")).unwrap();
+    std::fs::copy(kernel("scale.c"), dir.path().join("demo/scale.c")).unwrap();
+    let out = ok(&["census", p(dir.path()), "--arch", "aarch64"]);
+    assert!(out.starts_with("== aarch64: 1/1 kernels linked"), "{out}");
+    // A file without a header in the directory: one line naming it.
+    std::fs::copy(kernel("add.c"), dir.path().join("demo/add.c")).unwrap();
+    let err = fails(&["census", p(dir.path()), "--arch", "aarch64"]);
+    assert!(
+        err.contains("1 kernel file(s)") && err.contains("add.c"),
+        "{err}"
+    );
+}
+
+#[test]
 fn rust_log_debug_shows_where_time_went() {
     let add = kernel("add.c");
     let o = jitload()
