@@ -25,9 +25,11 @@ pub struct Target<'a> {
     pub opt: &'a str,
 }
 
-/// The relocation log, exactly as the snapshots print it.
-pub fn relocs(spec: &KernelSpec, t: &Target<'_>) -> String {
-    snapshot_text(&compile_and_link(spec, t.arch, t.clang, t.opt))
+/// The relocation log, exactly as the snapshots print it, and whether the
+/// kernel compiled and linked (the text says why not).
+pub fn relocs(spec: &KernelSpec, t: &Target<'_>) -> (String, bool) {
+    let linked = compile_and_link(spec, t.arch, t.clang, t.opt);
+    (snapshot_text(&linked), linked.linked())
 }
 
 /// The relocated image at [`FIXED_BASE`].

@@ -201,7 +201,11 @@ pub fn load(command: &'static str, path: &Path, req: Request<'_>) -> Result<Kern
         full.push('\n');
     }
     full.push_str(&body);
-    Ok(KernelSpec::parse(path, &full)?)
+    let mut spec = KernelSpec::parse(path, &full)?;
+    // clang gets the file as it is (its header lines are comments), so
+    // that diagnostics give the file's own line numbers.
+    spec.source = text;
+    Ok(spec)
 }
 
 /// Whether `spec` has real entries (not the placeholder of a headerless

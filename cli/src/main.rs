@@ -231,7 +231,17 @@ fn cmd_image(command: &'static str, words: &[String]) -> Result<String> {
         opt: &opt,
     };
     match command {
-        "relocs" => Ok(image::relocs(&spec, &target)),
+        "relocs" => match image::relocs(&spec, &target) {
+            (text, true) => Ok(text),
+            (text, false) => {
+                print!("{text}");
+                Err(Error::Run(format!(
+                    "{} did not compile or link for {} (the log above says why)",
+                    path.display(),
+                    target.arch
+                )))
+            }
+        },
         "dump" => {
             let img = image::image(&spec, &target)?;
             match a.option("out") {

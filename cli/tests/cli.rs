@@ -350,3 +350,40 @@ fn bad_input_fails_with_one_line() {
     ])
     .contains("unknown backend `gpu`"));
 }
+
+#[test]
+fn compile_errors_keep_the_files_line_numbers() {
+    let broken = kernel("broken.c");
+    let o = run(&[
+        "run",
+        p(&broken),
+        "--entry",
+        "add(a: i32, b: i32) -> i32",
+        "--args",
+        "1",
+        "2",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("jitload: error: ") && stderr.lines().next().unwrap().contains("failed"),
+        "{stderr}"
+    );
+    // Line 2 of the file, although the command line added header lines.
+    assert!(
+        stderr.contains("<stdin>:2:36: error: expected expression"),
+        "{stderr}"
+    );
+    // `relocs` prints the log with the error, then fails.
+    let o = run(&["relocs", p(&broken), "--arch", "riscv64"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stdout.contains("error: compile: clang failed"), "{stdout}");
+    assert!(stdout.contains("<stdin>:2:36"), "{stdout}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("did not compile or link for riscv64"),
+        "{stderr}"
+    );
+}
