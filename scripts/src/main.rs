@@ -4,6 +4,7 @@
 
 mod apt;
 mod arches;
+mod bench;
 mod census;
 mod ci;
 mod clang_diff;
@@ -43,6 +44,7 @@ Commands:
   fuzz        fuzz the link step per arch, seeded with corpus objects (--secs N)
   clang-diff  what changed between two clang versions (A B) over the corpus, per arch
   gen-kernels regenerate conformance/kernels/generated*/ (--check: fail if stale)
+  bench       the loader's performance figures in one table (load, dlopen, cache, scale, ...)
 
 `cargo xtask <command> --help` says what each command touches.";
 
@@ -65,6 +67,7 @@ fn main() {
         "clang-diff" => clang_diff::main(args),
         "gen-kernels" => gen_kernels::main(args),
         "fuzz" => fuzz::main(args),
+        "bench" => bench::main(args),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
             Ok(())
