@@ -139,6 +139,14 @@ fn gdb_breaks_in_a_jit_kernel_by_name() {
     };
     let text = String::from_utf8_lossy(&out.stdout);
     let err = String::from_utf8_lossy(&out.stderr);
+    if let Some(line) = err
+        .lines()
+        .find(|l| l.contains("specified unknown architecture"))
+    {
+        // Debian bookworm's gdb-multiarch (13.1) has no loongarch64.
+        eprintln!("SKIPPED: this gdb-multiarch does not know the architecture ({line})");
+        return;
+    }
     if err.contains("ptrace: Operation not permitted") {
         // A sandbox without ptrace: nothing here can be debugged.
         eprintln!("SKIPPED: this environment does not allow ptrace (gdb says: ptrace: Operation not permitted)");
