@@ -338,9 +338,11 @@ fn cmd_census(mut a: Args) -> Result<i32, String> {
         censuses.push(c);
     }
     // The snapshots belong to the crate's own corpus.
-    let snapshots = (corpus == default_corpus())
-        .then(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots"))
-        .unwrap_or_default();
+    let snapshots = if corpus == default_corpus() {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots")
+    } else {
+        PathBuf::new()
+    };
     print!("{}", counts(&specs, &censuses, &snapshots));
     Ok(if errors.is_empty() { 0 } else { 1 })
 }
