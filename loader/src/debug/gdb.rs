@@ -31,7 +31,7 @@ pub struct JitDescriptor {
     first_entry: *mut JitCodeEntry,
 }
 
-/// The list GDB reads. Only touched while [`LIST_LOCK`] is held.
+/// The list GDB reads. Only touched while `LIST_LOCK` is held.
 #[no_mangle]
 pub static mut __jit_debug_descriptor: JitDescriptor = JitDescriptor {
     version: 1,
@@ -44,7 +44,7 @@ pub static mut __jit_debug_descriptor: JitDescriptor = JitDescriptor {
 /// memory or calls anything gets a TOC prologue on ppc64le, i.e. a second
 /// (local) entry point that calls from this crate would use, while GDB
 /// puts its breakpoint on the symbol's address (the global entry) and
-/// would never stop. Calls go through [`notify_debugger`].
+/// would never stop. Calls go through `notify_debugger`.
 #[no_mangle]
 #[inline(never)]
 pub extern "C" fn __jit_debug_register_code() {}

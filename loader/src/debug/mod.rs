@@ -15,7 +15,7 @@
 //! * [`dump`]: compiled objects and their source written to a directory,
 //!   when `LOADER_DUMP_DIR` or [`DebugOptions::dump_dir`] names one (off by
 //!   default: the JIT path writes no files otherwise).
-//! * [`timed!`]: `tracing` spans with `elapsed_us` around compile, link,
+//! * `timed!`: `tracing` spans with `elapsed_us` around compile, link,
 //!   map, protect and call, so `RUST_LOG=debug` shows where time went.
 //!
 //! The hooks ([`on_image_loaded`], [`on_module_loaded`], [`on_compiled`])
