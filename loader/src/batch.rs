@@ -123,6 +123,10 @@ impl Module {
             log.extend(out.log);
             segments = out.segments;
         }
+        // Growth by doubling left up to half of each list unused: for ten
+        // thousand kernels that is most of the metadata.
+        all_symbols.shrink_to_fit();
+        log.shrink_to_fit();
         mapping.protect(&segments)?;
         tracing::debug!(
             base = format_args!("{base:#x}"),

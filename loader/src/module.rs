@@ -234,8 +234,9 @@ pub(crate) fn exported_index(
     let mut exported: Vec<usize> = (0..all.len())
         .filter(|&i| all[i].exported && keep(&all[i]))
         .collect();
-    exported.sort_by(|&a, &b| all[a].name.cmp(&all[b].name));
+    exported.sort_unstable_by(|&a, &b| all[a].name.cmp(&all[b].name));
     exported.dedup_by(|a, b| all[*a].name == all[*b].name);
+    exported.shrink_to_fit();
     exported
 }
 
