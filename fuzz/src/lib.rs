@@ -28,9 +28,9 @@ pub fn link_one(arch: Arch, data: &[u8]) {
         let _ = p.segments();
     }
     let resolver = |name: &str| {
-        let h = name
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
         match h % 8 {
             0 => None,
             1 => Some(h),
@@ -145,7 +145,15 @@ fn fields(data: &[u8]) -> Option<Fields> {
     for i in 0..shnum {
         let sh = shoff + 64 * i;
         // sh_name, sh_type, sh_flags, sh_offset, sh_link, sh_info, sh_entsize
-        for (off, w) in [(0, 4), (4, 4), (8, 8), (0x18, 8), (0x28, 4), (0x2c, 4), (0x38, 8)] {
+        for (off, w) in [
+            (0, 4),
+            (4, 4),
+            (8, 8),
+            (0x18, 8),
+            (0x28, 4),
+            (0x2c, 4),
+            (0x38, 8),
+        ] {
             out.section_headers.push(f(sh + off, w));
         }
         out.sizes_and_alignments.push(f(sh + 0x20, 8));
@@ -201,7 +209,8 @@ pub fn mutate_structure(data: &mut [u8], seed: u32) -> bool {
         &fields.reloc_types,
         &fields.reloc_addends,
     ];
-    let mut changed = false;
+    // A later edit may undo an earlier one: compare with the original.
+    let original = data.to_vec();
     for _ in 0..1 + rng.below(4) {
         let kind = kinds[rng.below(kinds.len())];
         if kind.is_empty() {
@@ -226,19 +235,130 @@ pub fn mutate_structure(data: &mut [u8], seed: u32) -> bool {
             7 => (1u64 << rng.below(bits as usize)).wrapping_sub(1),
             8 => other,
             9 => data.len() as u64 - rng.below(64) as u64,
-            10 => old.wrapping_add(0x1000).wrapping_mul(1 + rng.below(4) as u64),
+            10 => old
+                .wrapping_add(0x1000)
+                .wrapping_mul(1 + rng.below(4) as u64),
             _ => rng.next(),
         };
         write(data, field, value);
-        changed |= value & mask(bits) != old;
     }
-    changed
+    data != original.as_slice()
 }
 
-fn mask(bits: u32) -> u64 {
-    if bits >= 64 {
-        u64::MAX
-    } else {
-        (1 << bits) - 1
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object::write::{Object, Relocation, StandardSection, Symbol, SymbolSection};
+    use object::{
+        Architecture, BinaryFormat, Endianness, RelocationFlags, SymbolFlags, SymbolKind,
+        SymbolScope,
+    };
+
+    /// `.text` with two relocations (types 2 and 4) against an undefined
+    /// symbol, `.data` with a defined one.
+    fn object() -> Vec<u8> {
+        let mut o = Object::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+        let text = o.section_id(StandardSection::Text);
+        o.append_section_data(text, &[0x90; 32], 16);
+        let data = o.section_id(StandardSection::Data);
+        o.append_section_data(data, &[1; 8], 8);
+        let symbol = |name: &[u8], section| Symbol {
+            name: name.to_vec(),
+            value: 0,
+            size: 0,
+            kind: if section == SymbolSection::Undefined {
+                SymbolKind::Unknown
+            } else {
+                SymbolKind::Data
+            },
+            scope: SymbolScope::Linkage,
+            weak: false,
+            section,
+            flags: SymbolFlags::None,
+        };
+        o.add_symbol(symbol(b"d", SymbolSection::Section(data)));
+        let ext = o.add_symbol(symbol(b"ext", SymbolSection::Undefined));
+        for (offset, r_type) in [(1, 2), (9, 4)] {
+            let reloc = Relocation {
+                offset,
+                symbol: ext,
+                addend: -4,
+                flags: RelocationFlags::Elf { r_type },
+            };
+            o.add_relocation(text, reloc).unwrap();
+        }
+        o.write().unwrap()
+    }
+
+    #[test]
+    fn finds_the_fields_of_every_kind() {
+        let obj = object();
+        let f = fields(&obj).unwrap();
+        let types: Vec<u64> = f
+            .reloc_types
+            .iter()
+            .map(|&t| read(&obj, t).unwrap())
+            .collect();
+        assert_eq!(types, [2, 4]);
+        let offsets: Vec<u64> = f
+            .reloc_offsets
+            .iter()
+            .map(|&t| read(&obj, t).unwrap())
+            .collect();
+        assert_eq!(offsets, [1, 9]);
+        let addends: Vec<u64> = f
+            .reloc_addends
+            .iter()
+            .map(|&t| read(&obj, t).unwrap())
+            .collect();
+        assert_eq!(addends, [-4i64 as u64; 2]);
+        assert!(f.symbols.len() >= 5 * 3, "{f:?}"); // null, section, d, ext, ...
+        assert!(f.symbol_indices.len() >= 3 + 2, "{f:?}");
+        assert!(!f.header.is_empty() && !f.section_headers.is_empty());
+        assert!(!f.sizes_and_alignments.is_empty());
+    }
+
+    #[test]
+    fn mutations_hit_every_kind_and_keep_the_size() {
+        let obj = object();
+        let f = fields(&obj).unwrap();
+        let kinds = [
+            &f.header,
+            &f.section_headers,
+            &f.sizes_and_alignments,
+            &f.symbols,
+            &f.symbol_indices,
+            &f.reloc_offsets,
+            &f.reloc_types,
+            &f.reloc_addends,
+        ];
+        let mut hit = [0usize; 8];
+        let mut changed = 0;
+        for seed in 0..2000 {
+            let mut m = obj.clone();
+            if mutate_structure(&mut m, seed) {
+                changed += 1;
+                assert!(m != obj, "seed {seed} reported a change but made none");
+            }
+            assert_eq!(m.len(), obj.len());
+            for (k, fields) in kinds.iter().enumerate() {
+                if fields.iter().any(|&x| read(&m, x) != read(&obj, x)) {
+                    hit[k] += 1;
+                }
+            }
+        }
+        assert!(changed > 1800, "{changed}");
+        assert!(hit.iter().all(|&h| h > 100), "{hit:?}");
+    }
+
+    #[test]
+    fn leaves_other_bytes_to_libfuzzer() {
+        assert!(!mutate_structure(
+            &mut b"not an ELF object at all, no".to_vec(),
+            7
+        ));
+        let mut elf32 = object();
+        elf32[4] = 1;
+        assert!(!mutate_structure(&mut elf32, 7));
     }
 }

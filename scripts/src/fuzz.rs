@@ -91,6 +91,7 @@ pub fn main(args: Vec<String>) -> Result {
 
 pub struct FuzzResult {
     pub arch: &'static str,
+    pub status: String,
     pub executions: u64,
     pub secs: f64,
     pub crashed: bool,
@@ -151,8 +152,11 @@ pub fn run(arches: &[&'static str], secs: u64, clang: &str) -> Result<Vec<FuzzRe
                 eprintln!("{l}");
             }
         }
+        // libFuzzer's last status line: "#N DONE cov: C ft: F corp: K/S ...".
+        let last = log.lines().rev().find(|l| l.starts_with('#') && l.contains("cov:"));
         results.push(FuzzResult {
             arch: a,
+            status: last.unwrap_or("").to_string(),
             executions: stat("number_of_executed_units").unwrap_or(0),
             secs: start.elapsed().as_secs_f64(),
             crashed,
@@ -168,6 +172,7 @@ pub fn run(arches: &[&'static str], secs: u64, clang: &str) -> Result<Vec<FuzzRe
             r.executions as f64 / r.secs.max(0.001),
             if r.crashed { "CRASH" } else { "no crash" }
         );
+        println!("               {}", r.status);
     }
     Ok(results)
 }
