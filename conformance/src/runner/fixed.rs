@@ -121,6 +121,19 @@ pub fn object_reloc_types(arch: Arch, object: &[u8]) -> Result<BTreeMap<String, 
     Ok(out)
 }
 
+/// Bytes of the allocated executable sections of an ELF object.
+pub fn object_code_bytes(object: &[u8]) -> Result<u64, String> {
+    let header = elf::FileHeader64::<Endianness>::parse(object).map_err(|e| e.to_string())?;
+    let endian = header.endian().map_err(|e| e.to_string())?;
+    let sections = header.sections(endian, object).map_err(|e| e.to_string())?;
+    let code = u64::from(elf::SHF_ALLOC | elf::SHF_EXECINSTR);
+    Ok(sections
+        .iter()
+        .filter(|s| s.sh_flags(endian) & code == code)
+        .map(|s| s.sh_size(endian))
+        .sum())
+}
+
 /// Why a fixed-base link produced no log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixedError {
@@ -144,6 +157,9 @@ pub struct FixedLink {
     pub arch: Arch,
     /// Relocation types in the object (empty if it did not compile).
     pub object_relocs: BTreeMap<String, usize>,
+    /// Bytes of executable sections in the object (None if it did not
+    /// compile): what `cargo xtask clang-diff` compares as code size.
+    pub code_bytes: Option<u64>,
     /// The undefined symbols and the addresses the fake resolver gave them.
     pub externals: Vec<(String, u64, bool)>,
     pub outcome: Result<Vec<RelocRecord>, FixedError>,
@@ -177,6 +193,7 @@ pub fn compile_and_link(spec: &KernelSpec, arch: Arch, clang: &Path, opt: &str) 
         kernel: spec.name.clone(),
         arch,
         object_relocs: BTreeMap::new(),
+        code_bytes: None,
         externals: Vec::new(),
         outcome: Ok(Vec::new()),
         skip: spec.skip_reason(arch).map(str::to_string),
@@ -192,8 +209,11 @@ pub fn compile_and_link(spec: &KernelSpec, arch: Arch, clang: &Path, opt: &str) 
 }
 
 fn link_object(spec: &KernelSpec, arch: Arch, object: &[u8], mut out: FixedLink) -> FixedLink {
-    match object_reloc_types(arch, object) {
-        Ok(m) => out.object_relocs = m,
+    match object_reloc_types(arch, object).and_then(|m| Ok((m, object_code_bytes(object)?))) {
+        Ok((m, code)) => {
+            out.object_relocs = m;
+            out.code_bytes = Some(code);
+        }
         Err(e) => {
             out.outcome = Err(FixedError::Link(format!("malformed ELF object: {e}")));
             return out;
@@ -256,6 +276,9 @@ pub fn snapshot_text(l: &FixedLink) -> String {
     );
     if let Some(reason) = &l.skip {
         let _ = writeln!(s, "# not executed on this arch: {reason}");
+    }
+    if let Some(n) = l.code_bytes {
+        let _ = writeln!(s, "# code bytes: {n}");
     }
     if !l.externals.is_empty() {
         s.push_str("# externals\n");
