@@ -37,6 +37,7 @@ const HELP: &str = "\
 load bench: every figure of issue #6 in one table.
 
 usage: cargo bench -p loader --bench load -- [--quick] [--only SECTION]... [--kernels N]
+       cargo bench -p loader --bench load -- --profile-loads N KIB   (N loads, for a profiler)
 
   --quick        fewer rounds (noisier; for a smoke run)
   --only S       run only section S (load, dlopen, compile, call, scale, relocs, matrix);
@@ -73,11 +74,13 @@ impl Args {
                 }
                 "--bench" => {} // passed by `cargo bench`
                 "--profile-loads" => {
-                    // For `perf record`/callgrind: nothing but loads of the
-                    // medium kernel.
+                    // For `perf record`/callgrind: nothing but N loads of a
+                    // kernel of KIB KiB of code.
                     let n = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;
+                    let kib: u64 = it.next().and_then(|n| n.parse().ok()).ok_or("KiB")?;
                     let arch = Arch::host().expect("host");
-                    let k = sized_kernel(&Compiler::new(arch).expect("clang"), "medium", 16 * 1024);
+                    let k =
+                        sized_kernel(&Compiler::new(arch).expect("clang"), "profiled", kib * 1024);
                     for _ in 0..n {
                         load_once(&k.object, arch);
                     }

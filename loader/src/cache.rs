@@ -318,8 +318,9 @@ fn fnv1a128(bytes: &[u8]) -> u128 {
         .fold(OFFSET, |h, &b| (h ^ b as u128).wrapping_mul(PRIME))
 }
 
-/// 64-bit FNV-1a: the checksum of a stored object.
-fn fnv1a64(bytes: &[u8]) -> u64 {
+/// 64-bit FNV-1a: the checksum of a stored object (and the hash of
+/// [`crate::Module`]'s symbol index).
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf29ce484222325, |h, &b| {
         (h ^ b as u64).wrapping_mul(0x100000001b3)
     })

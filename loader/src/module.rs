@@ -225,17 +225,35 @@ enum Inner {
     Dlopen(crate::dlopen::DlopenLibrary),
 }
 
-/// Indices of the exported symbols of `all` that pass `keep`, sorted by
-/// name, one per name (the first).
+/// The exported symbols of `all` that pass `keep`, as (hash of the name,
+/// index into `all`) sorted by hash: one per name (the first). Sorting
+/// 64-bit hashes is several times cheaper than sorting names or building a
+/// map of owned names (the profile of a load with thousands of symbols).
 pub(crate) fn exported_index(
     all: &[LinkedSymbol],
     keep: impl Fn(&LinkedSymbol) -> bool,
-) -> Vec<usize> {
-    let mut exported: Vec<usize> = (0..all.len())
+) -> Vec<(u64, usize)> {
+    let mut exported: Vec<(u64, usize)> = (0..all.len())
         .filter(|&i| all[i].exported && keep(&all[i]))
+        .map(|i| (crate::cache::fnv1a64(all[i].name.as_bytes()), i))
         .collect();
-    exported.sort_unstable_by(|&a, &b| all[a].name.cmp(&all[b].name));
-    exported.dedup_by(|a, b| all[*a].name == all[*b].name);
+    exported.sort_unstable();
+    // Equal names have equal hashes: a duplicate follows its first
+    // occurrence within a run of equal hashes (usually of one entry).
+    let mut kept = 0;
+    for k in 0..exported.len() {
+        let (hash, i) = exported[k];
+        let duplicate = exported[..kept]
+            .iter()
+            .rev()
+            .take_while(|e| e.0 == hash)
+            .any(|e| all[e.1].name == all[i].name);
+        if !duplicate {
+            exported[kept] = (hash, i);
+            kept += 1;
+        }
+    }
+    exported.truncate(kept);
     exported.shrink_to_fit();
     exported
 }
@@ -259,9 +277,10 @@ pub struct Module {
     arch: Arch,
     inner: Inner,
     /// Exported symbol name -> address.
-    /// Indices into `all_symbols` of the exported symbols, sorted by name
+    /// The exported symbols: (hash of the name, index into `all_symbols`),
+    /// sorted (see [`exported_index`]).
     /// (a binary search per lookup; cheaper to build than a map of names).
-    exported: Vec<usize>,
+    exported: Vec<(u64, usize)>,
     all_symbols: Vec<LinkedSymbol>,
     log: Vec<RelocRecord>,
     segments: Vec<Segment>,
@@ -315,7 +334,7 @@ impl Module {
     pub(crate) fn in_mapping(
         arch: Arch,
         mapping: Mapping,
-        exported: Vec<usize>,
+        exported: Vec<(u64, usize)>,
         all_symbols: Vec<LinkedSymbol>,
         log: Vec<RelocRecord>,
         segments: Vec<Segment>,
@@ -344,11 +363,16 @@ impl Module {
     /// The address of an exported symbol (function or data).
     pub fn symbol_address(&self, name: &str) -> Result<u64> {
         match &self.inner {
-            Inner::Memory(_) => self
-                .exported
-                .binary_search_by(|&i| self.all_symbols[i].name.as_str().cmp(name))
-                .ok()
-                .map(|k| self.all_symbols[self.exported[k]].address),
+            Inner::Memory(_) => {
+                let hash = crate::cache::fnv1a64(name.as_bytes());
+                let first = self.exported.partition_point(|e| e.0 < hash);
+                self.exported[first..]
+                    .iter()
+                    .take_while(|e| e.0 == hash)
+                    .map(|e| &self.all_symbols[e.1])
+                    .find(|s| s.name == name)
+                    .map(|s| s.address)
+            }
             #[cfg(feature = "dlopen-fallback")]
             Inner::Dlopen(lib) => lib.symbol(name),
         }
