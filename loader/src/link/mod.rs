@@ -284,7 +284,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Copies the sections into `image` (which must be `image_size()` bytes
-    /// and is assumed zeroed where `.bss` goes), fills GOT and stubs, and
+    /// and must be zeroed where `.bss` goes), fills GOT and stubs, and
     /// applies every relocation as if `image` were at address `base`.
     pub fn link_into(
         &self,
@@ -320,9 +320,11 @@ impl<'a> Prepared<'a> {
         let l = &self.layout;
         for (s, &off) in self.obj.sections.iter().zip(&l.section_offsets) {
             let dst = &mut image[off as usize..(off + s.size) as usize];
-            match s.data {
-                Some(d) => dst.copy_from_slice(d),
-                None => dst.fill(0),
+            // `.bss` is left alone: the buffer is zeroed already (a fresh
+            // mapping, or `link`'s vec), and writing zeros would fault in
+            // a page nothing else touches until the kernel runs.
+            if let Some(d) = s.data {
+                dst.copy_from_slice(d);
             }
         }
 
