@@ -15,7 +15,9 @@ void swz(const int *a, int *out, unsigned n) {
         int4 s = v.wzyx + v.xxyy * 2;
         int2 h = v.hi - v.lo;
         int2 e = v.even * v.odd;
-        int4 m = (v > (int4)0) & (int4)(1);
+        // `(int4)1`, not `(int4)(1)`: with AltiVec (ppc64le) a parenthesised
+        // list after a vector cast is a vector literal, {1, 0, 0, 0}.
+        int4 m = (v > (int4)0) & (int4)1;
         int4 r1 = s;
         int4 r2 = (int4){h.x, h.y, e.x, e.y} ^ m;
         __builtin_memcpy(out + 8 * i, &r1, 16);
