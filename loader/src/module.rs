@@ -177,6 +177,7 @@ impl Jit {
     /// Loads a relocatable object produced for the host architecture.
     pub fn load_object(&self, object: &[u8]) -> Result<Module> {
         let resolver = self.resolver();
+        #[cfg(feature = "dlopen-fallback")]
         let user = resolver.0;
         match self.options.backend {
             Backend::InMemory => {
