@@ -86,6 +86,18 @@ impl Args {
                     }
                     std::process::exit(0);
                 }
+                "--profile-batch" => {
+                    // For a profiler: one batch load of N small kernels.
+                    let n: usize = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;
+                    let arch = Arch::host().expect("host");
+                    let k = sized_kernel(&Compiler::new(arch).expect("clang"), "small", 1024);
+                    let copies: Vec<Vec<u8>> = (0..n).map(|i| renamed(&k.object, i)).collect();
+                    let named: Vec<(&str, &[u8])> =
+                        copies.iter().map(|c| ("copy", &c[..])).collect();
+                    let m = Module::load_batch_in_memory(&named, arch, &NoSymbols, false);
+                    black_box(m.expect("batch"));
+                    std::process::exit(0);
+                }
                 "--scale-child" => {
                     let mode = it.next().ok_or("--scale-child needs a mode")?;
                     let n = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;

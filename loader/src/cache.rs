@@ -321,9 +321,17 @@ fn fnv1a128(bytes: &[u8]) -> u128 {
 /// 64-bit FNV-1a: the checksum of a stored object (and the hash of
 /// [`crate::Module`]'s symbol index).
 pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    })
+    fnv1a64_extend(FNV64_OFFSET, bytes)
+}
+
+/// The 64-bit FNV-1a offset basis (the hash of nothing).
+pub(crate) const FNV64_OFFSET: u64 = 0xcbf29ce484222325;
+
+/// Continues a 64-bit FNV-1a hash `h` over `bytes`.
+pub(crate) fn fnv1a64_extend(h: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
 #[cfg(test)]
