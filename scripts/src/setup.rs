@@ -39,7 +39,7 @@ most once, and only when something must be installed.
            (clang-19 is always installed)
 
 Touches:
-  always       apt: clang-19 lld-19 llvm-19 libffi-dev pkg-config gdb [clang-NN]
+  always       apt: clang-19 lld-19 llvm-19 libffi-dev pkg-config gdb [clang-NN lld-NN]
   any foreign  /etc/apt/sources.list.d/xtask-bookworm-backports.sources (URI
                reused from the configured Debian source); apt: qemu-user (>= 8.1)
                from bookworm-backports
@@ -147,9 +147,12 @@ fn apt_sources(loongarch: bool) -> Result {
 fn native(sh: &Shell, apt: &mut Apt, clangs: &[u32]) -> Result {
     let mut pkgs: Vec<String> = NATIVE_PACKAGES.iter().map(|s| s.to_string()).collect();
     for v in clangs {
-        let p = format!("clang-{v}");
-        if !pkgs.contains(&p) {
-            pkgs.push(p);
+        // lld-NN too: the dlopen oracle links with `clang-NN -fuse-ld=lld`,
+        // which looks for ld.lld beside that clang (/usr/lib/llvm-NN/bin).
+        for p in [format!("clang-{v}"), format!("lld-{v}")] {
+            if !pkgs.contains(&p) {
+                pkgs.push(p);
+            }
         }
     }
     let missing = apt::missing(sh, &pkgs);
