@@ -4,6 +4,7 @@
 ;! buf x: f64[n] in = uniform(-8, 8)
 ;! buf out: f64[n*3] out
 ;! tolerance ulp 2
+;! cross-arch ulp 4 aarch64, ppc64le, riscv64: glibc's cbrt differs from x86_64 glibc's by up to 3 ulp on these targets (measured; not traced further, most likely its C code contracted to fused multiply-adds)
 
 declare double @cbrt(double)
 declare double @atan(double)

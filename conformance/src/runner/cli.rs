@@ -26,9 +26,12 @@ USAGE:
                                  base; list relocation types, counts, link errors;
                                  then the corpus counts (kernels, snapshots, types)
   conformance cross-arch --reference FILE FILE... [--corpus DIR] [--report PATH]
+                     [--expected FILE]
                                  oracle 3: compare the outputs other arches saved
                                  (`run --outputs`) with the reference arch's: integers
-                                 bit for bit, floats within the kernel's tolerance
+                                 bit for bit, floats within the kernel's tolerance;
+                                 entries with backend = \"cross-arch\" in the expected
+                                 failures excuse a disagreement
   conformance link   --arch A --kernel GLOB [--corpus DIR] [--opt LEVEL] [--clang PATH]
                                  print the relocation log of a fixed-base link (what
                                  the snapshot tests store)
@@ -82,6 +85,14 @@ fn default_report() -> PathBuf {
                 .unwrap_or_else(|| PathBuf::from("target"))
         });
     target.join("conformance").join("report")
+}
+
+/// `<corpus>/../expected-failures.toml`.
+fn default_expected(corpus: &std::path::Path) -> PathBuf {
+    corpus
+        .parent()
+        .map(|p| p.join("expected-failures.toml"))
+        .unwrap_or_else(|| PathBuf::from("expected-failures.toml"))
 }
 
 struct Args {
@@ -228,12 +239,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
     };
     let found = find_clang(clang.as_deref()).map_err(|e| e.to_string())?;
     let clang_version = clang_version(&found).ok();
-    let expected_path = expected_path.unwrap_or_else(|| {
-        corpus
-            .parent()
-            .map(|p| p.join("expected-failures.toml"))
-            .unwrap_or_else(|| PathBuf::from("expected-failures.toml"))
-    });
+    let expected_path = expected_path.unwrap_or_else(|| default_expected(&corpus));
     let expected = expected::load(&expected_path)?;
     if !corpus.is_dir() {
         return Err(format!("corpus `{}` is not a directory", corpus.display()));
@@ -390,10 +396,12 @@ fn cmd_cross_arch(mut a: Args) -> Result<i32, String> {
     let mut others: Vec<PathBuf> = Vec::new();
     let mut corpus = default_corpus();
     let mut report_path: Option<PathBuf> = None;
+    let mut expected_path: Option<PathBuf> = None;
     while let Some(flag) = a.next() {
         match flag.as_str() {
             "--reference" => reference = Some(PathBuf::from(a.value(&flag)?)),
             "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
+            "--expected" => expected_path = Some(PathBuf::from(a.value(&flag)?)),
             "--report" => report_path = Some(PathBuf::from(a.value(&flag)?)),
             "-h" | "--help" => {
                 print!("{HELP}");
@@ -418,7 +426,9 @@ fn cmd_cross_arch(mut a: Args) -> Result<i32, String> {
     for e in &errors {
         eprintln!("bad kernel: {e}");
     }
-    let r = super::cross::cross_compare(&reference, &others, &specs);
+    let expected_path = expected_path.unwrap_or_else(|| default_expected(&corpus));
+    let expected = expected::load(&expected_path)?;
+    let r = super::cross::cross_compare(&reference, &others, &specs, &expected);
     print!("{}", super::cross::summary(&r));
     if let Some(p) = report_path {
         let (json, md) = super::report::report_paths(&p);

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use loader::Arch;
 use serde::Serialize;
 
+use super::expected::{ExpectedFailure, CROSS_ARCH};
 use super::outputs::SavedOutputs;
 use crate::spec::{compare, KernelSpec, Tolerance};
 
@@ -28,6 +29,11 @@ pub enum CrossStatus {
     WithinTolerance,
     /// Outside the tolerance (or an integer differs).
     Differ,
+    /// Outside the tolerance, as an `expected-failures.toml` entry with
+    /// `backend = "cross-arch"` says (its reason in the verdict).
+    ExpectedDifference,
+    /// Agrees although such an entry says it does not: the entry must go.
+    UnexpectedlyAgreeing,
     /// Outputs on one side only.
     NotCompared,
 }
@@ -41,7 +47,8 @@ pub struct CrossVerdict {
     pub status: CrossStatus,
     /// The tolerance applied (`exact`, `ulp N`).
     pub tolerance: String,
-    /// The `cross-arch` reason, when one widened the tolerance.
+    /// The `cross-arch` directive's reason when it widened the tolerance;
+    /// the expected-failure entry's reason for an expected difference.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The first difference, or why nothing was compared.
@@ -55,6 +62,8 @@ pub struct CrossCounts {
     pub identical: usize,
     pub within_tolerance: usize,
     pub differ: usize,
+    pub expected_difference: usize,
+    pub unexpectedly_agreeing: usize,
     pub not_compared: usize,
 }
 
@@ -68,9 +77,12 @@ pub struct CrossReport {
 
 impl CrossReport {
     pub fn success(&self) -> bool {
-        self.verdicts
-            .iter()
-            .all(|v| v.status != CrossStatus::Differ)
+        self.verdicts.iter().all(|v| {
+            !matches!(
+                v.status,
+                CrossStatus::Differ | CrossStatus::UnexpectedlyAgreeing
+            )
+        })
     }
 }
 
@@ -124,13 +136,38 @@ pub fn compare_one(
     v
 }
 
+/// Applies the `backend = "cross-arch"` entries of `expected-failures.toml`
+/// to a verdict.
+fn classify(v: &mut CrossVerdict, expected: &[ExpectedFailure]) {
+    let Some(e) = expected.iter().find(|e| {
+        e.backend.as_deref() == Some(CROSS_ARCH) && e.concerns(&v.kernel, &v.arch, &v.opt)
+    }) else {
+        return;
+    };
+    match v.status {
+        CrossStatus::Differ => {
+            v.status = CrossStatus::ExpectedDifference;
+            v.reason = Some(e.reason.clone());
+        }
+        CrossStatus::Identical | CrossStatus::WithinTolerance => {
+            v.status = CrossStatus::UnexpectedlyAgreeing;
+            v.detail = Some(format!(
+                "listed in expected-failures.toml (line {}: {}) but agrees: remove the entry",
+                e.line, e.reason
+            ));
+        }
+        _ => {}
+    }
+}
+
 /// Compares every other architecture's outputs with the reference's.
 /// `specs` gives the tolerances (a kernel missing from it is compared
-/// bit for bit).
+/// bit for bit); `expected` the understood disagreements.
 pub fn cross_compare(
     reference: &[SavedOutputs],
     others: &[Vec<SavedOutputs>],
     specs: &[KernelSpec],
+    expected: &[ExpectedFailure],
 ) -> CrossReport {
     let key = |s: &SavedOutputs| (s.kernel.clone(), s.opt.clone());
     let by_name: BTreeMap<&str, &KernelSpec> = specs.iter().map(|s| (s.name.as_str(), s)).collect();
@@ -151,7 +188,7 @@ pub fn cross_compare(
         let keys: std::collections::BTreeSet<&(String, String)> =
             ref_map.keys().chain(map.keys()).collect();
         for k in keys {
-            let v = match (ref_map.get(k), map.get(k)) {
+            let mut v = match (ref_map.get(k), map.get(k)) {
                 (Some(r), Some(a)) => compare_one(by_name.get(k.0.as_str()).copied(), &arch, r, a),
                 (r, _) => CrossVerdict {
                     kernel: k.0.clone(),
@@ -166,11 +203,14 @@ pub fn cross_compare(
                     )),
                 },
             };
+            classify(&mut v, expected);
             let c = counts.entry(arch.clone()).or_default();
             *match v.status {
                 CrossStatus::Identical => &mut c.identical,
                 CrossStatus::WithinTolerance => &mut c.within_tolerance,
                 CrossStatus::Differ => &mut c.differ,
+                CrossStatus::ExpectedDifference => &mut c.expected_difference,
+                CrossStatus::UnexpectedlyAgreeing => &mut c.unexpectedly_agreeing,
                 CrossStatus::NotCompared => &mut c.not_compared,
             } += 1;
             verdicts.push(v);
@@ -198,17 +238,27 @@ pub fn markdown(r: &CrossReport) -> String {
     );
     let _ = writeln!(
         s,
-        "| arch | identical | within tolerance | DIFFER | not compared |\n|---|---:|---:|---:|---:|"
+        "| arch | identical | within tolerance | DIFFER | expected differences | UNEXPECTEDLY AGREEING | not compared |\n|---|---:|---:|---:|---:|---:|---:|"
     );
     for (arch, c) in &r.counts {
         let _ = writeln!(
             s,
-            "| {arch} | {} | {} | {} | {} |",
-            c.identical, c.within_tolerance, c.differ, c.not_compared
+            "| {arch} | {} | {} | {} | {} | {} | {} |",
+            c.identical,
+            c.within_tolerance,
+            c.differ,
+            c.expected_difference,
+            c.unexpectedly_agreeing,
+            c.not_compared
         );
     }
     for (title, status) in [
         ("Disagreements", CrossStatus::Differ),
+        (
+            "Unexpectedly agreeing (remove the expected-failures entry)",
+            CrossStatus::UnexpectedlyAgreeing,
+        ),
+        ("Expected differences", CrossStatus::ExpectedDifference),
         (
             "Within tolerance (not bit-identical)",
             CrossStatus::WithinTolerance,
@@ -244,18 +294,25 @@ pub fn summary(r: &CrossReport) -> String {
     for (arch, c) in &r.counts {
         let _ = writeln!(
             s,
-            "  {arch:<12} {} identical, {} within tolerance, {} DIFFER, {} not compared",
-            c.identical, c.within_tolerance, c.differ, c.not_compared
+            "  {arch:<12} {} identical, {} within tolerance, {} DIFFER, {} expected differences, {} UNEXPECTEDLY AGREEING, {} not compared",
+            c.identical,
+            c.within_tolerance,
+            c.differ,
+            c.expected_difference,
+            c.unexpectedly_agreeing,
+            c.not_compared
         );
     }
-    for v in r
-        .verdicts
-        .iter()
-        .filter(|v| v.status == CrossStatus::Differ)
-    {
+    for v in &r.verdicts {
+        let tag = match v.status {
+            CrossStatus::Differ => "DIFFER",
+            CrossStatus::UnexpectedlyAgreeing => "UNEXPECTEDLY AGREEING",
+            CrossStatus::ExpectedDifference => "expected difference",
+            _ => continue,
+        };
         let _ = writeln!(
             s,
-            "DIFFER: {} -O{} {} vs {} ({}): {}",
+            "{tag}: {} -O{} {} vs {} ({}): {}",
             v.kernel,
             v.opt,
             v.arch,
@@ -399,7 +456,7 @@ double f(unsigned n, float *x, int *k) { return 0; }
         let reference = vec![saved("x86_64", &o)];
         let mut other = saved("riscv64", &o);
         other.opt = "3".into();
-        let r = cross_compare(&reference, &[vec![other]], &[s]);
+        let r = cross_compare(&reference, &[vec![other]], &[s], &[]);
         assert!(r.success());
         assert_eq!(r.counts["riscv64"].not_compared, 2);
         assert_eq!(r.verdicts.len(), 2);
@@ -410,10 +467,41 @@ double f(unsigned n, float *x, int *k) { return 0; }
         let s = spec();
         let reference = vec![saved("x86_64", &outputs(&s, 1.0))];
         let other = vec![saved("aarch64", &outputs(&s, 2.0))];
-        let r = cross_compare(&reference, &[other], &[s]);
+        let r = cross_compare(&reference, &[other.clone()], &[s.clone()], &[]);
         assert!(!r.success());
         assert_eq!(r.counts["aarch64"].differ, 1);
         assert!(summary(&r).contains("DIFFER: t/f -O2 aarch64 vs x86_64"));
         assert!(markdown(&r).contains("## Disagreements"));
+
+        // An entry explains it: an expected difference, with the reason.
+        let entry = |arch: &str| crate::runner::expected::ExpectedFailure {
+            kernel: "t/*".into(),
+            arch: Some(arch.into()),
+            backend: Some(CROSS_ARCH.into()),
+            opt: None,
+            reason: "sNaN".into(),
+            line: 3,
+        };
+        let r = cross_compare(
+            &reference,
+            &[other.clone()],
+            &[s.clone()],
+            &[entry("aarch64")],
+        );
+        assert!(r.success());
+        assert_eq!(r.verdicts[0].status, CrossStatus::ExpectedDifference);
+        assert_eq!(r.verdicts[0].reason.as_deref(), Some("sNaN"));
+        // An entry for another arch, or without `backend = "cross-arch"`,
+        // does not.
+        let mut any_backend = entry("aarch64");
+        any_backend.backend = None;
+        for e in [entry("riscv64"), any_backend] {
+            assert!(!cross_compare(&reference, &[other.clone()], &[s.clone()], &[e]).success());
+        }
+        // An entry for a kernel that agrees fails the comparison.
+        let same = vec![saved("aarch64", &outputs(&s, 1.0))];
+        let r = cross_compare(&reference, &[same], &[s], &[entry("aarch64")]);
+        assert!(!r.success());
+        assert_eq!(r.verdicts[0].status, CrossStatus::UnexpectedlyAgreeing);
     }
 }
