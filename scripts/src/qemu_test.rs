@@ -11,7 +11,8 @@ const HELP: &str = "\
 cargo xtask qemu-test [--arch LIST|all] [-- CARGO_TEST_ARGS...]
 
 For each arch (default: every foreign one), cross-build the loader's
-execution tests (loader/tests/{exec_host,memory_host,errors}.rs) with the
+execution tests (loader/tests/{exec_host,memory_host,errors,debug_gdb}.rs)
+(debug_gdb: gdb-multiarch attached to qemu's gdbstub) with the
 toolchain, linker and rustflags of qemu/arches.toml and run them under the
 arch's runner, with LOADER_CPU (the kernels' CPU) and LOADER_RUNNER
 set from the same table. The host-independent link tests (link_*.rs) run in
@@ -21,7 +22,7 @@ Run `cargo xtask setup --arch <same>` first.
 Touches: target/<rust target>/ (build output).";
 
 /// The test files that execute code; the rest of the suite is host-independent.
-const EXEC_TESTS: [&str; 3] = ["exec_host", "memory_host", "errors"];
+const EXEC_TESTS: [&str; 4] = ["exec_host", "memory_host", "errors", "debug_gdb"];
 
 pub fn main(args: Vec<String>) -> Result {
     let (ours, passthrough) = match args.iter().position(|a| a == "--") {

@@ -42,7 +42,7 @@ Touches:
   always       apt: clang-19 lld-19 llvm-19 libffi-dev pkg-config gdb [clang-NN lld-NN]
   any foreign  /etc/apt/sources.list.d/xtask-bookworm-backports.sources (URI
                reused from the configured Debian source); apt: qemu-user (>= 8.1)
-               from bookworm-backports
+               from bookworm-backports; apt: gdb-multiarch (debug_gdb under qemu)
   aarch64, riscv64, ppc64le
                apt: gcc-<triple> and libc6-dev-*-cross (sysroots /usr/<triple>);
                rustup target add <rust target> (active toolchain)
@@ -92,6 +92,7 @@ pub fn run(arches: &[Arch], clangs: &[u32]) -> Result {
         return Ok(());
     }
     qemu(&sh, &mut apt, &foreign)?;
+    gdb_multiarch(&sh, &mut apt)?;
     let gnu: Vec<&Arch> = foreign.iter().copied().filter(|a| !a.build_std).collect();
     if !gnu.is_empty() {
         cross_gcc(&sh, &mut apt, &gnu)?;
@@ -187,6 +188,14 @@ fn parse_qemu_version(out: &str) -> Option<(u32, u32)> {
     let rest = out.split("version ").nth(1)?;
     let mut nums = rest.split(|c: char| !c.is_ascii_digit());
     Some((nums.next()?.parse().ok()?, nums.next()?.parse().ok()?))
+}
+
+/// gdb-multiarch: loader/tests/debug_gdb.rs attaches it to qemu's gdbstub
+/// under `cargo xtask qemu-test`.
+fn gdb_multiarch(sh: &Shell, apt: &mut Apt) -> Result {
+    let missing = apt::missing(sh, &["gdb-multiarch".to_string()]);
+    let todo = (!missing.is_empty()).then(|| missing.join(" "));
+    piece("gdb-multiarch", todo, || apt.install(sh, &missing, None))
 }
 
 fn qemu(sh: &Shell, apt: &mut Apt, foreign: &[&Arch]) -> Result {
