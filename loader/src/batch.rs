@@ -42,7 +42,15 @@ impl Jit {
                 detail: "a batch is linked by the in-memory backend only".into(),
             });
         }
-        Module::load_batch_in_memory(objects, arch, &self.resolver(), self.options().record_log)
+        let mut module = Module::load_batch_in_memory(
+            objects,
+            arch,
+            &self.resolver(),
+            self.options().record_log,
+        )?;
+        // Like a single load: gdb and perf see the batch image's functions.
+        module.register_debug(&self.options().debug);
+        Ok(module)
     }
 }
 

@@ -107,3 +107,43 @@ fn dump_child() {
         }
     }
 }
+
+#[test]
+fn perf_map_names_the_functions_of_a_batch() {
+    // A separate process: the map file is per pid and the test above
+    // removes it.
+    let out = support::self_command(&["--exact", "batch_perf_map_child", "--nocapture"])
+        .env("LOADER_TEST_BATCH_PERF_MAP_CHILD", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn batch_perf_map_child() {
+    if std::env::var_os("LOADER_TEST_BATCH_PERF_MAP_CHILD").is_none() {
+        return;
+    }
+    let path = loader::debug::perf_map::path();
+    let _ = std::fs::remove_file(&path);
+    let mut options = JitOptions::host().unwrap();
+    options.debug.perf_map = true;
+    let jit = Jit::with_options(options);
+    let a = jit.compile(SRC, Language::C).unwrap();
+    let b = jit
+        .compile("long batch_other(long x) { return 3 * x; }", Language::C)
+        .unwrap();
+    let m = jit.load_batch(&[("a", &a), ("b", &b)]).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    for name in ["perf_map_kernel", "perf_map_helper", "batch_other"] {
+        let sym = m.symbols().iter().find(|s| s.name == name).unwrap();
+        let line = format!("{:x} {:x} {name}", sym.address, sym.size);
+        assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
+    }
+}
