@@ -466,8 +466,9 @@ double f(unsigned n, float *x, int *k) { return 0; }
     fn cross_compare_fails_on_a_disagreement() {
         let s = spec();
         let reference = vec![saved("x86_64", &outputs(&s, 1.0))];
-        let other = vec![saved("aarch64", &outputs(&s, 2.0))];
-        let r = cross_compare(&reference, &[other.clone()], &[s.clone()], &[]);
+        let others = vec![vec![saved("aarch64", &outputs(&s, 2.0))]];
+        let specs = vec![s.clone()];
+        let r = cross_compare(&reference, &others, &specs, &[]);
         assert!(!r.success());
         assert_eq!(r.counts["aarch64"].differ, 1);
         assert!(summary(&r).contains("DIFFER: t/f -O2 aarch64 vs x86_64"));
@@ -482,12 +483,7 @@ double f(unsigned n, float *x, int *k) { return 0; }
             reason: "sNaN".into(),
             line: 3,
         };
-        let r = cross_compare(
-            &reference,
-            &[other.clone()],
-            &[s.clone()],
-            &[entry("aarch64")],
-        );
+        let r = cross_compare(&reference, &others, &specs, &[entry("aarch64")]);
         assert!(r.success());
         assert_eq!(r.verdicts[0].status, CrossStatus::ExpectedDifference);
         assert_eq!(r.verdicts[0].reason.as_deref(), Some("sNaN"));
@@ -496,7 +492,7 @@ double f(unsigned n, float *x, int *k) { return 0; }
         let mut any_backend = entry("aarch64");
         any_backend.backend = None;
         for e in [entry("riscv64"), any_backend] {
-            assert!(!cross_compare(&reference, &[other.clone()], &[s.clone()], &[e]).success());
+            assert!(!cross_compare(&reference, &others, &specs, &[e]).success());
         }
         // An entry for a kernel that agrees fails the comparison.
         let same = vec![saved("aarch64", &outputs(&s, 1.0))];
