@@ -46,6 +46,20 @@ pub enum Check {
 impl Check {
     /// Whether `v` is in range.
     pub fn fits(self, v: i64) -> bool {
+        // The common widths without 128-bit arithmetic (a relocation's
+        // hottest step): `v >> (n - 1)` is v's quotient by 2^(n-1), rounded
+        // down; the ranges below are exactly the quotients allowed.
+        match self {
+            Check::Signed(n @ 1..=63) => return matches!(v >> (n - 1), -1 | 0),
+            Check::Unsigned(n @ 1..=63) => return (v as u64) >> n == 0,
+            Check::Either(n @ 1..=63) => return matches!(v >> (n - 1), -1..=1),
+            _ => {}
+        }
+        self.fits_wide(v)
+    }
+
+    /// [`Check::fits`] by its definition, for every width.
+    fn fits_wide(self, v: i64) -> bool {
         let (lo, hi): (i128, i128) = match self {
             Check::None => return true,
             Check::Signed(n) => (-(1i128 << (n - 1)), 1i128 << (n - 1)),
@@ -326,6 +340,12 @@ pub mod data {
 
 /// Reads a little-endian word of 1 to 8 bytes.
 pub fn read_le(bytes: &[u8]) -> u64 {
+    // The word sizes of every field, without a loop.
+    match *bytes {
+        [a, b, c, d] => return u32::from_le_bytes([a, b, c, d]).into(),
+        [a, b, c, d, e, f, g, h] => return u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+        _ => {}
+    }
     bytes
         .iter()
         .rev()
@@ -334,6 +354,11 @@ pub fn read_le(bytes: &[u8]) -> u64 {
 
 /// Writes the low `bytes.len()` bytes of `value`, little-endian.
 pub fn write_le(bytes: &mut [u8], value: u64) {
+    match bytes.len() {
+        4 => return bytes.copy_from_slice(&(value as u32).to_le_bytes()),
+        8 => return bytes.copy_from_slice(&value.to_le_bytes()),
+        _ => {}
+    }
     for (i, b) in bytes.iter_mut().enumerate() {
         *b = (value >> (8 * i)) as u8;
     }
@@ -352,6 +377,24 @@ pub fn sign_extend(v: u64, bits: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_range_checks_agree_with_the_definition() {
+        let mut values = vec![i64::MIN, i64::MAX, 0, 1, -1];
+        for k in 0..64 {
+            let p = 1i64.wrapping_shl(k);
+            for d in [-2, -1, 0, 1, 2] {
+                values.extend([p.wrapping_add(d), p.wrapping_neg().wrapping_add(d)]);
+            }
+        }
+        for n in 1..=64u8 {
+            for check in [Check::Signed(n), Check::Unsigned(n), Check::Either(n)] {
+                for &v in &values {
+                    assert_eq!(check.fits(v), check.fits_wide(v), "{check:?} {v:#x}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn checks_bound_both_ends() {
