@@ -84,6 +84,41 @@ pub struct Reloc {
     pub addend: i64,
 }
 
+/// A string table checked as UTF-8 once, so that each name in it is a
+/// slice checked only for falling on character boundaries (a UTF-8 check
+/// and a search per name were a tenth of a small load's profile).
+/// `at` answers `None` wherever the per-name path must decide (with its
+/// exact error): no table, a table that is not UTF-8, an offset out of
+/// range, a name without its NUL or cutting a character.
+struct Names<'a>(Option<&'a str>);
+
+impl<'a> Names<'a> {
+    fn of(
+        table: &object::read::elf::SectionTable<'a, Header>,
+        index: object::SectionIndex,
+        endian: Endianness,
+        data: &'a [u8],
+    ) -> Names<'a> {
+        Names(
+            (index.0 != 0)
+                .then(|| table.section(index).ok())
+                .flatten()
+                .filter(|sh| sh.sh_type(endian) == elf::SHT_STRTAB)
+                .and_then(|sh| sh.data(endian, data).ok())
+                .and_then(|bytes| std::str::from_utf8(bytes).ok()),
+        )
+    }
+
+    /// The NUL-terminated name at `offset`, exactly as the string table
+    /// reader would find it.
+    fn at(&self, offset: u32) -> Option<&'a str> {
+        let all = self.0?;
+        let start = usize::try_from(offset).ok()?;
+        let len = all.as_bytes().get(start..)?.iter().position(|&b| b == 0)?;
+        all.get(start..start + len)
+    }
+}
+
 /// The parts of a relocatable ELF object the linker needs.
 #[derive(Debug)]
 pub struct Object<'a> {
@@ -200,11 +235,18 @@ impl<'a> Object<'a> {
         let symtab = table
             .symbols(endian, data, elf::SHT_SYMTAB)
             .map_err(malformed)?;
+        let names = Names::of(&table, symtab.string_section(), endian, data);
         let mut symbols = Vec::with_capacity(symtab.len());
         for (i, sym) in symtab.iter().enumerate() {
-            let name = symtab.symbol_name(endian, sym).map_err(malformed)?;
-            let name = std::str::from_utf8(name)
-                .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))?;
+            let name = match names.at(sym.st_name(endian)) {
+                Some(name) => name,
+                None => {
+                    let name = symtab.symbol_name(endian, sym).map_err(malformed)?;
+                    std::str::from_utf8(name).map_err(|_| {
+                        Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name"))
+                    })?
+                }
+            };
             let shndx = sym.st_shndx(endian);
             let def = match shndx {
                 elf::SHN_UNDEF => SymbolDef::Undefined,
@@ -235,6 +277,10 @@ impl<'a> Object<'a> {
             // Name section symbols after their section, for logs.
             let name = if sym.st_type() == elf::STT_SECTION {
                 match def {
+                    // A loaded section's name is known already.
+                    SymbolDef::Section { section, .. } if loaded[section].is_some() => {
+                        loaded[section].map_or(name, |pos| sections[pos].name)
+                    }
                     SymbolDef::Section { section, .. } => table
                         .section(object::SectionIndex(section))
                         .ok()
