@@ -328,6 +328,7 @@ impl<'a> Object<'a> {
                 .map_err(|_| {
                     Error::MalformedElf(format!("relocation section {index} lies outside the file"))
                 })?;
+            relocs.reserve(entries.len());
             for rela in entries {
                 let symbol = rela.r_sym(endian, false) as usize;
                 if symbol >= symbols.len() {
