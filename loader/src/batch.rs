@@ -151,13 +151,10 @@ impl Module {
         let image = mapping.bytes_mut();
         let mut all_symbols = Vec::new();
         let mut log = Vec::new();
-        let mut segments = Vec::new();
         for p in &prepared {
-            let out = p.link_into(base, image, &resolver)?;
-            all_symbols.extend(out.symbols);
-            log.extend(out.log);
-            segments = out.segments;
+            p.link_for_module(base, image, &resolver, &mut all_symbols, &mut log)?;
         }
+        let segments = first.segments().to_vec();
         // Growth by doubling left up to half of each list unused: for ten
         // thousand kernels that is most of the metadata.
         all_symbols.shrink_to_fit();

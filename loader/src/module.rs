@@ -310,24 +310,21 @@ impl Module {
             Mapping::new(prepared.image_size(), prepared.image_align())
         )?;
         let base = mapping.base();
-        let output = timed!(
+        let (mut symbols, mut log) = (Vec::new(), Vec::new());
+        timed!(
             "link",
-            prepared.link_into(base, mapping.bytes_mut(), resolver)
+            prepared.link_for_module(base, mapping.bytes_mut(), resolver, &mut symbols, &mut log)
         )?;
-        timed!("protect", mapping.protect(&output.segments))?;
+        let segments = prepared.segments().to_vec();
+        timed!("protect", mapping.protect(&segments))?;
         tracing::debug!(
             base = format_args!("{base:#x}"),
             bytes = mapping.len(),
             "mapped"
         );
-        let exported = exported_index(&output.symbols, |_| true);
+        let exported = exported_index(&symbols, |_| true);
         Ok(Module::in_mapping(
-            arch,
-            mapping,
-            exported,
-            output.symbols,
-            output.log,
-            output.segments,
+            arch, mapping, exported, symbols, log, segments,
         ))
     }
 
