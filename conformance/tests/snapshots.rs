@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use conformance::runner::fixed::{compile_and_link, snapshot_text, FIXED_BASE};
 use conformance::spec::{discover, KernelSpec, Lang, MIN_CLANG_FOR_IR};
-use loader::compile::clang_version;
+use loader::compile::{clang_version, find_clang};
 use loader::Arch;
 use rstest::rstest;
 
@@ -75,14 +75,17 @@ fn required(version: u32) -> bool {
             .any(|v| v.trim().trim_start_matches("clang-") == version.to_string())
 }
 
-/// `clang-<version>` on the `PATH`, if it runs and is that version.
+/// The clang of major `version`: `clang-<version>` on the `PATH`, else the
+/// clang the loader would use (`$LOADER_CLANG`, `clang`) if it is that
+/// version.
 fn installed_clang(version: u32) -> Option<PathBuf> {
     let name = format!("clang-{version}");
-    let path = std::env::var_os("PATH")?;
-    let found = std::env::split_paths(&path)
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
         .map(|d| d.join(&name))
-        .find(|p| p.is_file())?;
-    (clang_version(&found).ok()? == version).then_some(found)
+        .filter(|p| p.is_file())
+        .chain(find_clang(None).ok())
+        .find(|c| clang_version(c).ok() == Some(version))
 }
 
 /// The oldest clang that can target `arch` (`min_clang` in
