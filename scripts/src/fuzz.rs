@@ -30,7 +30,7 @@ With cargo-fuzz installed, `cd fuzz && cargo +nightly fuzz run link_x86_64`
 runs the same target. A crasher is re-run with
 `target/fuzz/<host triple>/release/link_<arch> <file>`.
 
-Touches: rustup nightly (installed if missing), target/fuzz/.";
+Touches: rustup nightly and apt g++ (installed if missing), target/fuzz/.";
 
 const ARCHES: [&str; 5] = ["x86_64", "aarch64", "riscv64", "loongarch64", "ppc64le"];
 
@@ -102,6 +102,7 @@ pub fn run(arches: &[&'static str], secs: u64, clang: &str) -> Result<Vec<FuzzRe
     let sh = crate::shell()?;
     let dir = crate::root().join("target/fuzz");
     nightly(&sh)?;
+    cxx(&sh)?;
     crate::timed("fuzz: seeds", || {
         for a in arches {
             seeds(&sh, a, &dir.join("corpus").join(a), clang)?;
@@ -240,6 +241,14 @@ fn host_triple(sh: &Shell) -> Result<String> {
         Some(t) => Ok(t.trim().to_string()),
         None => bail!("rustc +nightly -vV printed no host line"),
     }
+}
+
+/// libfuzzer-sys compiles libFuzzer, which is C++, with `c++`.
+fn cxx(sh: &Shell) -> Result {
+    let todo = (!crate::apt::installed(sh, "g++")).then(|| "g++ (apt)".to_string());
+    setup::piece("g++ (libFuzzer)", todo, || {
+        crate::apt::Apt::default().install(sh, &["g++".to_string()], None)
+    })
 }
 
 fn nightly(sh: &Shell) -> Result {
