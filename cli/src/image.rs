@@ -115,7 +115,7 @@ pub fn elf(img: &LinkedImage) -> Vec<u8> {
         base: img.base,
         size: img.bytes.len() as u64,
         segments: &img.output.segments,
-        symbols: &symbols,
+        symbols: &symbols.iter().map(LinkedSymbol::view).collect(),
         contents: Some(&img.bytes),
     })
 }

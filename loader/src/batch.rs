@@ -12,7 +12,7 @@
 
 use crate::arch::Arch;
 use crate::error::{Error, Result};
-use crate::link::{LinkOptions, Prepared};
+use crate::link::{LinkOptions, Prepared, SymbolList};
 use crate::memory::{page_size, Mapping};
 use crate::module::{check_host, Backend, Jit, Module};
 use crate::resolve::{Chain, Resolver};
@@ -149,7 +149,7 @@ impl Module {
         let resolver = Chain(&batch, resolver);
 
         let image = mapping.bytes_mut();
-        let mut all_symbols = Vec::new();
+        let mut all_symbols = SymbolList::new();
         let mut log = Vec::new();
         for p in &prepared {
             p.link_for_module(base, image, &resolver, &mut all_symbols, &mut log)?;
@@ -167,7 +167,7 @@ impl Module {
         );
         // The definition that won for each name (a weak one may share it).
         let exported = crate::module::exported_index(&all_symbols, |s| {
-            table.get(s.name.as_str()).map(|d| d.address) == Some(s.address)
+            table.get(s.name).map(|d| d.address) == Some(s.address)
         });
         Ok(Module::in_mapping(
             arch,

@@ -6,7 +6,7 @@ use crate::call::{FnPtr, Signature, Value};
 use crate::compile::{Compiler, Language};
 use crate::debug::{timed, DebugOptions, DebugRegistration};
 use crate::error::{Error, Result};
-use crate::link::{LinkOptions, LinkedSymbol, Prepared, RelocRecord, Segment};
+use crate::link::{LinkOptions, Prepared, RelocRecord, Segment, SymbolList, SymbolRef};
 use crate::memory::{page_size, Mapping};
 use crate::resolve::{Chain, NoSymbols, ProcessSymbols, Resolver};
 use std::marker::PhantomData;
@@ -209,7 +209,7 @@ impl Jit {
                     arch: self.options.compiler.arch,
                     inner: Inner::Dlopen(lib),
                     exported: Vec::new(),
-                    all_symbols: Vec::new(),
+                    all_symbols: SymbolList::new(),
                     log: Vec::new(),
                     segments: Vec::new(),
                     debug: DebugRegistration::default(),
@@ -231,13 +231,16 @@ enum Inner {
 /// 64-bit hashes is several times cheaper than sorting names or building a
 /// map of owned names (the profile of a load with thousands of symbols).
 pub(crate) fn exported_index(
-    all: &[LinkedSymbol],
-    keep: impl Fn(&LinkedSymbol) -> bool,
+    all: &SymbolList,
+    keep: impl Fn(&SymbolRef<'_>) -> bool,
 ) -> Vec<(u64, usize)> {
-    let mut exported: Vec<(u64, usize)> = (0..all.len())
-        .filter(|&i| all[i].exported && keep(&all[i]))
-        .map(|i| (crate::cache::fnv1a64(all[i].name.as_bytes()), i))
+    let mut exported: Vec<(u64, usize)> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.exported && keep(s))
+        .map(|(i, s)| (crate::cache::fnv1a64(s.name.as_bytes()), i))
         .collect();
+    let name = |i: usize| all.get(i).map(|s| s.name);
     exported.sort_unstable();
     // Equal names have equal hashes: a duplicate follows its first
     // occurrence within a run of equal hashes (usually of one entry).
@@ -248,7 +251,7 @@ pub(crate) fn exported_index(
             .iter()
             .rev()
             .take_while(|e| e.0 == hash)
-            .any(|e| all[e.1].name == all[i].name);
+            .any(|e| name(e.1) == name(i));
         if !duplicate {
             exported[kept] = (hash, i);
             kept += 1;
@@ -282,7 +285,7 @@ pub struct Module {
     /// sorted (see [`exported_index`]).
     /// (a binary search per lookup; cheaper to build than a map of names).
     exported: Vec<(u64, usize)>,
-    all_symbols: Vec<LinkedSymbol>,
+    all_symbols: SymbolList,
     log: Vec<RelocRecord>,
     segments: Vec<Segment>,
     /// GDB's list entry of the image (removed on drop).
@@ -310,7 +313,7 @@ impl Module {
             Mapping::new(prepared.image_size(), prepared.image_align())
         )?;
         let base = mapping.base();
-        let (mut symbols, mut log) = (Vec::new(), Vec::new());
+        let (mut symbols, mut log) = (SymbolList::new(), Vec::new());
         timed!(
             "link",
             prepared.link_for_module(base, mapping.bytes_mut(), resolver, &mut symbols, &mut log)
@@ -333,7 +336,7 @@ impl Module {
         arch: Arch,
         mapping: Mapping,
         exported: Vec<(u64, usize)>,
-        all_symbols: Vec<LinkedSymbol>,
+        all_symbols: SymbolList,
         log: Vec<RelocRecord>,
         segments: Vec<Segment>,
     ) -> Module {
@@ -367,7 +370,7 @@ impl Module {
                 self.exported[first..]
                     .iter()
                     .take_while(|e| e.0 == hash)
-                    .map(|e| &self.all_symbols[e.1])
+                    .filter_map(|e| self.all_symbols.get(e.1))
                     .find(|s| s.name == name)
                     .map(|s| s.address)
             }
@@ -378,7 +381,7 @@ impl Module {
     }
 
     /// Every named symbol of the image (empty for the dlopen backend).
-    pub fn symbols(&self) -> &[LinkedSymbol] {
+    pub fn symbols(&self) -> &SymbolList {
         &self.all_symbols
     }
 

@@ -8,7 +8,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use crate::link::LinkedSymbol;
+use crate::link::SymbolList;
 
 /// Serialises appends, so lines of two images never interleave.
 static MAP_LOCK: Mutex<()> = Mutex::new(());
@@ -19,7 +19,7 @@ pub fn path() -> PathBuf {
 }
 
 /// The map lines of `symbols` (functions with a size only).
-pub fn lines(symbols: &[LinkedSymbol]) -> String {
+pub fn lines(symbols: &SymbolList) -> String {
     let mut s = String::new();
     for sym in symbols.iter().filter(|s| s.is_function && s.size > 0) {
         s.push_str(&format!("{:x} {:x} {}\n", sym.address, sym.size, sym.name));
@@ -28,7 +28,7 @@ pub fn lines(symbols: &[LinkedSymbol]) -> String {
 }
 
 /// Appends the functions of one image to the map file.
-pub fn append(symbols: &[LinkedSymbol]) -> std::io::Result<()> {
+pub fn append(symbols: &SymbolList) -> std::io::Result<()> {
     let text = lines(symbols);
     if text.is_empty() {
         return Ok(());

@@ -6,7 +6,7 @@
 //! of the loader; `e_machine` and `e_flags` say which one.
 
 use crate::arch::Arch;
-use crate::link::{LinkedSymbol, Protection, Segment};
+use crate::link::{Protection, Segment, SymbolList};
 
 const EHDR_SIZE: usize = 64;
 const SHDR_SIZE: usize = 64;
@@ -33,7 +33,7 @@ pub struct ImageDescription<'a> {
     pub base: u64,
     pub size: u64,
     pub segments: &'a [Segment],
-    pub symbols: &'a [LinkedSymbol],
+    pub symbols: &'a SymbolList,
     /// The image bytes (`size` of them), to put in the file.
     pub contents: Option<&'a [u8]>,
 }
@@ -151,7 +151,7 @@ pub fn build(image: &ImageDescription<'_>) -> Vec<u8> {
         for s in image.symbols.iter().filter(|s| s.exported == pass_exported) {
             let bind = if s.exported { STB_GLOBAL } else { STB_LOCAL };
             let ty = if s.is_function { STT_FUNC } else { STT_OBJECT };
-            put_u32(&mut symtab, strtab.add(&s.name));
+            put_u32(&mut symtab, strtab.add(s.name));
             symtab.push((bind << 4) | ty);
             symtab.push(0);
             put_u16(&mut symtab, section_of(s.address));
@@ -282,6 +282,7 @@ pub fn build(image: &ImageDescription<'_>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::LinkedSymbol;
     use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
 
     fn sym(name: &str, address: u64, size: u64, is_function: bool, exported: bool) -> LinkedSymbol {
@@ -319,7 +320,7 @@ mod tests {
                 base: 0x10_0000,
                 size: 0x2000,
                 segments: &segments,
-                symbols: &symbols,
+                symbols: &symbols.iter().map(LinkedSymbol::view).collect(),
                 contents: None,
             });
             let file = object::File::parse(&*bytes).unwrap();
@@ -370,7 +371,10 @@ mod tests {
             base: 0x4000_0000,
             size: 0x2000,
             segments: &segments,
-            symbols: &[sym("f", 0x4000_0010, 8, true, true)],
+            symbols: &[sym("f", 0x4000_0010, 8, true, true)]
+                .iter()
+                .map(LinkedSymbol::view)
+                .collect(),
             contents: Some(&image),
         });
         let file = object::File::parse(&*bytes).unwrap();

@@ -57,6 +57,156 @@ pub struct LinkedSymbol {
     pub exported: bool,
 }
 
+impl LinkedSymbol {
+    /// The symbol as a [`SymbolList`] yields it.
+    pub fn view(&self) -> SymbolRef<'_> {
+        SymbolRef {
+            name: &self.name,
+            address: self.address,
+            size: self.size,
+            is_function: self.is_function,
+            exported: self.exported,
+        }
+    }
+}
+
+/// A symbol of a [`SymbolList`], its name borrowed from the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SymbolRef<'a> {
+    pub name: &'a str,
+    pub address: u64,
+    pub size: u64,
+    pub is_function: bool,
+    /// Global or weak (callers may look it up); locals are listed for
+    /// debuggers and profilers.
+    pub exported: bool,
+}
+
+impl SymbolRef<'_> {
+    /// An owned copy.
+    pub fn to_linked(&self) -> LinkedSymbol {
+        LinkedSymbol {
+            name: self.name.to_string(),
+            address: self.address,
+            size: self.size,
+            is_function: self.is_function,
+            exported: self.exported,
+        }
+    }
+}
+
+/// The symbols of a loaded image in two allocations: every name in one
+/// string, and a 24-byte record per symbol. A `String` per symbol
+/// (about 80 bytes each with its record) was half the resident memory of
+/// a batch of small kernels, and its allocation a tenth of a load.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SymbolList {
+    names: String,
+    entries: Vec<SymbolEntry>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SymbolEntry {
+    address: u64,
+    size: u64,
+    /// End of the name in `names` (it starts where the previous one
+    /// ends), with the two flags in the top bits: a string never comes
+    /// near 2^62 bytes.
+    name_end_and_flags: u64,
+}
+
+const SYMBOL_FUNCTION: u64 = 1 << 63;
+const SYMBOL_EXPORTED: u64 = 1 << 62;
+const SYMBOL_NAME_END: u64 = SYMBOL_EXPORTED - 1;
+
+impl SymbolList {
+    pub fn new() -> SymbolList {
+        SymbolList::default()
+    }
+
+    /// Room for `symbols` more symbols with `name_bytes` more name bytes.
+    pub fn reserve(&mut self, symbols: usize, name_bytes: usize) {
+        self.entries.reserve(symbols);
+        self.names.reserve(name_bytes);
+    }
+
+    pub fn push(&mut self, symbol: SymbolRef<'_>) {
+        self.names.push_str(symbol.name);
+        let mut word = self.names.len() as u64;
+        if symbol.is_function {
+            word |= SYMBOL_FUNCTION;
+        }
+        if symbol.exported {
+            word |= SYMBOL_EXPORTED;
+        }
+        self.entries.push(SymbolEntry {
+            address: symbol.address,
+            size: symbol.size,
+            name_end_and_flags: word,
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The `index`th symbol.
+    pub fn get(&self, index: usize) -> Option<SymbolRef<'_>> {
+        let e = self.entries.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(previous) => self.entries[previous].name_end_and_flags & SYMBOL_NAME_END,
+            None => 0,
+        };
+        Some(self.view(start as usize, e))
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = SymbolRef<'_>> + Clone + '_ {
+        let mut start = 0;
+        self.entries.iter().map(move |e| {
+            let s = self.view(start, e);
+            start += s.name.len();
+            s
+        })
+    }
+
+    fn view(&self, start: usize, e: &SymbolEntry) -> SymbolRef<'_> {
+        let end = (e.name_end_and_flags & SYMBOL_NAME_END) as usize;
+        SymbolRef {
+            name: &self.names[start..end],
+            address: e.address,
+            size: e.size,
+            is_function: e.name_end_and_flags & SYMBOL_FUNCTION != 0,
+            exported: e.name_end_and_flags & SYMBOL_EXPORTED != 0,
+        }
+    }
+
+    /// Gives back spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.names.shrink_to_fit();
+        self.entries.shrink_to_fit();
+    }
+}
+
+impl std::fmt::Debug for SymbolList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'s> FromIterator<SymbolRef<'s>> for SymbolList {
+    fn from_iter<I: IntoIterator<Item = SymbolRef<'s>>>(iter: I) -> SymbolList {
+        let mut list = SymbolList::new();
+        for s in iter {
+            list.push(s);
+        }
+        list
+    }
+}
+
 /// A parsed, laid-out object waiting for its base address.
 #[derive(Debug)]
 pub struct Prepared<'a> {
@@ -292,8 +442,9 @@ impl<'a> Prepared<'a> {
         image: &mut [u8],
         resolver: &dyn Resolver,
     ) -> Result<LinkOutput> {
-        let (mut symbols, mut log) = (Vec::new(), Vec::new());
-        let ctx = self.relocate(base, image, resolver, &mut symbols, &mut log)?;
+        let mut log = Vec::new();
+        let ctx = self.relocate(base, image, resolver, &mut log)?;
+        let symbols = self.listed_symbols(&ctx).map(|s| s.to_linked()).collect();
         let l = &self.layout;
         let name = |sym: usize| self.obj.symbols[sym].name.to_string();
         Ok(LinkOutput {
@@ -335,10 +486,19 @@ impl<'a> Prepared<'a> {
         base: u64,
         image: &mut [u8],
         resolver: &dyn Resolver,
-        symbols: &mut Vec<LinkedSymbol>,
+        symbols: &mut SymbolList,
         log: &mut Vec<RelocRecord>,
     ) -> Result<()> {
-        self.relocate(base, image, resolver, symbols, log)?;
+        let ctx = self.relocate(base, image, resolver, log)?;
+        // Counted first: no regrowth while listing (and, for a single
+        // load, no spare room kept by the module).
+        let (count, name_bytes) = self
+            .listed_symbols(&ctx)
+            .fold((0, 0), |(n, b), s| (n + 1, b + s.name.len()));
+        symbols.reserve(count, name_bytes);
+        for s in self.listed_symbols(&ctx) {
+            symbols.push(s);
+        }
         Ok(())
     }
 
@@ -349,7 +509,6 @@ impl<'a> Prepared<'a> {
         base: u64,
         image: &mut [u8],
         resolver: &dyn Resolver,
-        symbols: &mut Vec<LinkedSymbol>,
         log: &mut Vec<RelocRecord>,
     ) -> Result<Ctx<'_, 'a>> {
         let arch = self.def.arch();
@@ -409,39 +568,40 @@ impl<'a> Prepared<'a> {
             }
         }
 
-        let listed = |s: &elf::Symbol<'_>| {
-            !s.name.is_empty()
-                && !s.is_section()
-                && !matches!(s.def, SymbolDef::Undefined)
-                && s.kind != object::elf::STT_FILE
-                // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code
-                // and data runs for disassemblers; they name nothing.
-                && !s.name.starts_with('$')
-                // Assembler-local labels (`.LCPI3_0`, a constant-pool
-                // entry each) name no function or variable and are most of
-                // the symbol table of a large kernel: a String each was the
-                // biggest cost of a load. Listed only with a log, whose
-                // targets they are.
-                && (self.record_log || s.is_exported() || !s.name.starts_with(".L"))
-        };
-        // Counted first: no regrowth while listing (and, for a single
-        // load, no spare room kept by the module).
-        symbols.reserve(self.obj.symbols.iter().filter(|s| listed(s)).count());
-        symbols.extend(
-            self.obj
-                .symbols
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| listed(s))
-                .map(|(i, s)| LinkedSymbol {
-                    name: s.name.to_string(),
-                    address: ctx.symbol_address(i),
-                    size: s.size,
-                    is_function: s.kind == object::elf::STT_FUNC,
-                    exported: s.is_exported(),
-                }),
-        );
         Ok(ctx)
+    }
+
+    /// The symbols a linked image lists, at their addresses.
+    fn listed_symbols<'c>(
+        &'c self,
+        ctx: &'c Ctx<'c, 'a>,
+    ) -> impl Iterator<Item = SymbolRef<'a>> + 'c {
+        self.obj
+            .symbols
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                !s.name.is_empty()
+                    && !s.is_section()
+                    && !matches!(s.def, SymbolDef::Undefined)
+                    && s.kind != object::elf::STT_FILE
+                    // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark
+                    // code and data runs for disassemblers; they name
+                    // nothing.
+                    && !s.name.starts_with('$')
+                    // Assembler-local labels (`.LCPI3_0`, a constant-pool
+                    // entry each) name no function or variable and are
+                    // most of the symbol table of a large kernel. Listed
+                    // only with a log, whose targets they are.
+                    && (self.record_log || s.is_exported() || !s.name.starts_with(".L"))
+            })
+            .map(|(i, s)| SymbolRef {
+                name: s.name,
+                address: ctx.symbol_address(i),
+                size: s.size,
+                is_function: s.kind == object::elf::STT_FUNC,
+                exported: s.is_exported(),
+            })
     }
 }
 
@@ -840,4 +1000,33 @@ fn compute(formula: Formula, t: u64, addend: i64, place: u64, ctx: &Ctx<'_, '_>)
             ta.wrapping_sub(toc)
         }
     }) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LinkedSymbol, SymbolList};
+
+    #[test]
+    fn symbol_list_gives_back_what_was_pushed() {
+        let symbols: Vec<LinkedSymbol> =
+            [("f", true, true), ("", false, false), ("data", false, true)]
+                .iter()
+                .enumerate()
+                .map(|(i, &(name, is_function, exported))| LinkedSymbol {
+                    name: name.to_string(),
+                    address: u64::MAX - i as u64,
+                    size: 1 << (20 + i),
+                    is_function,
+                    exported,
+                })
+                .collect();
+        let list: SymbolList = symbols.iter().map(LinkedSymbol::view).collect();
+        assert_eq!(list.len(), 3);
+        let back: Vec<LinkedSymbol> = list.iter().map(|s| s.to_linked()).collect();
+        assert_eq!(back, symbols);
+        for (i, s) in symbols.iter().enumerate() {
+            assert_eq!(list.get(i), Some(s.view()));
+        }
+        assert_eq!(list.get(3), None);
+    }
 }
