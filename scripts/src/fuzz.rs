@@ -65,7 +65,9 @@ pub fn main(args: Vec<String>) -> Result {
         return Ok(());
     };
     let secs: u64 = match f.value("--secs")? {
-        Some(s) => s.parse().map_err(|_| format!("--secs: not a number: {s}"))?,
+        Some(s) => s
+            .parse()
+            .map_err(|_| format!("--secs: not a number: {s}"))?,
         None => 60,
     };
     let arch = f.value("--arch")?.unwrap_or_else(|| "all".into());
@@ -75,11 +77,18 @@ pub fn main(args: Vec<String>) -> Result {
         "all" => ARCHES.to_vec(),
         a => match ARCHES.iter().find(|x| **x == a) {
             Some(x) => vec![*x],
-            None => bail!("--arch: unknown arch `{a}` (one of {}, or all)", ARCHES.join(" ")),
+            None => bail!(
+                "--arch: unknown arch `{a}` (one of {}, or all)",
+                ARCHES.join(" ")
+            ),
         },
     };
     let results = run(&arches, secs, &clang)?;
-    let crashed: Vec<_> = results.iter().filter(|r| r.crashed).map(|r| r.arch).collect();
+    let crashed: Vec<_> = results
+        .iter()
+        .filter(|r| r.crashed)
+        .map(|r| r.arch)
+        .collect();
     if !crashed.is_empty() {
         bail!(
             "crashes on {} (inputs under target/fuzz/artifacts/)",
@@ -137,8 +146,8 @@ pub fn run(arches: &[&'static str], secs: u64, clang: &str) -> Result<Vec<FuzzRe
             "-close_fd_mask=1".into(),
         ];
         let out = cmd!(sh, "{bin} {corpus} {options...}")
-        .ignore_status()
-        .output()?;
+            .ignore_status()
+            .output()?;
         let log = String::from_utf8_lossy(&out.stderr);
         let stat = |name: &str| {
             log.lines()
@@ -154,7 +163,10 @@ pub fn run(arches: &[&'static str], secs: u64, clang: &str) -> Result<Vec<FuzzRe
             }
         }
         // libFuzzer's last status line: "#N DONE cov: C ft: F corp: K/S ...".
-        let last = log.lines().rev().find(|l| l.starts_with('#') && l.contains("cov:"));
+        let last = log
+            .lines()
+            .rev()
+            .find(|l| l.starts_with('#') && l.contains("cov:"));
         results.push(FuzzResult {
             arch: a,
             status: last.unwrap_or("").to_string(),
