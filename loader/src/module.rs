@@ -233,14 +233,18 @@ enum Inner {
 pub(crate) fn exported_index(
     all: &SymbolList,
     keep: impl Fn(&SymbolRef<'_>) -> bool,
-) -> Vec<(u64, usize)> {
-    let mut exported: Vec<(u64, usize)> = all
+) -> Vec<(u32, u32)> {
+    // 32-bit halves (8 bytes an entry, not 16: a third of a small
+    // kernel's metadata in a batch): a hash collision only costs a name
+    // comparison, and a module's list holds at most `u32::MAX` symbols
+    // (see [`SymbolList::MAX_LEN`]).
+    let mut exported: Vec<(u32, u32)> = all
         .iter()
-        .enumerate()
-        .filter(|(_, s)| s.exported && keep(s))
-        .map(|(i, s)| (crate::cache::fnv1a64(s.name.as_bytes()), i))
+        .zip(0..=u32::MAX)
+        .filter(|(s, _)| s.exported && keep(s))
+        .map(|(s, i)| (export_hash(s.name), i))
         .collect();
-    let name = |i: usize| all.get(i).map(|s| s.name);
+    let name = |i: u32| all.get(i as usize).map(|s| s.name);
     exported.sort_unstable();
     // Equal names have equal hashes: a duplicate follows its first
     // occurrence within a run of equal hashes (usually of one entry).
@@ -260,6 +264,11 @@ pub(crate) fn exported_index(
     exported.truncate(kept);
     exported.shrink_to_fit();
     exported
+}
+
+/// The hash [`exported_index`] sorts by: the top half of FNV-1a.
+fn export_hash(name: &str) -> u32 {
+    (crate::cache::fnv1a64(name.as_bytes()) >> 32) as u32
 }
 
 /// `ForeignArch` unless `arch` is the host's: only host code is mapped.
@@ -284,7 +293,7 @@ pub struct Module {
     /// The exported symbols: (hash of the name, index into `all_symbols`),
     /// sorted (see [`exported_index`]).
     /// (a binary search per lookup; cheaper to build than a map of names).
-    exported: Vec<(u64, usize)>,
+    exported: Vec<(u32, u32)>,
     all_symbols: SymbolList,
     log: Vec<RelocRecord>,
     segments: Vec<Segment>,
@@ -335,7 +344,7 @@ impl Module {
     pub(crate) fn in_mapping(
         arch: Arch,
         mapping: Mapping,
-        exported: Vec<(u64, usize)>,
+        exported: Vec<(u32, u32)>,
         all_symbols: SymbolList,
         log: Vec<RelocRecord>,
         segments: Vec<Segment>,
@@ -365,12 +374,12 @@ impl Module {
     pub fn symbol_address(&self, name: &str) -> Result<u64> {
         match &self.inner {
             Inner::Memory(_) => {
-                let hash = crate::cache::fnv1a64(name.as_bytes());
+                let hash = export_hash(name);
                 let first = self.exported.partition_point(|e| e.0 < hash);
                 self.exported[first..]
                     .iter()
                     .take_while(|e| e.0 == hash)
-                    .filter_map(|e| self.all_symbols.get(e.1))
+                    .filter_map(|e| self.all_symbols.get(e.1 as usize))
                     .find(|s| s.name == name)
                     .map(|s| s.address)
             }

@@ -120,6 +120,10 @@ const SYMBOL_EXPORTED: u64 = 1 << 62;
 const SYMBOL_NAME_END: u64 = SYMBOL_EXPORTED - 1;
 
 impl SymbolList {
+    /// The most symbols a loaded module lists (its lookup index uses
+    /// 32-bit positions); a link that would pass it fails.
+    pub const MAX_LEN: usize = u32::MAX as usize;
+
     pub fn new() -> SymbolList {
         SymbolList::default()
     }
@@ -495,6 +499,17 @@ impl<'a> Prepared<'a> {
         let (count, name_bytes) = self
             .listed_symbols(&ctx)
             .fold((0, 0), |(n, b), s| (n + 1, b + s.name.len()));
+        if count > SymbolList::MAX_LEN - symbols.len() {
+            return Err(Error::Unsupported {
+                arch: self.def.arch(),
+                what: "symbol count",
+                detail: format!(
+                    "{} + {count} symbols is more than the {}-symbol cap of a module",
+                    symbols.len(),
+                    SymbolList::MAX_LEN
+                ),
+            });
+        }
         symbols.reserve(count, name_bytes);
         for s in self.listed_symbols(&ctx) {
             symbols.push(s);
