@@ -45,6 +45,7 @@ pub enum Check {
 
 impl Check {
     /// Whether `v` is in range.
+    #[inline]
     pub fn fits(self, v: i64) -> bool {
         // The common widths without 128-bit arithmetic (a relocation's
         // hottest step): `v >> (n - 1)` is v's quotient by 2^(n-1), rounded
@@ -144,6 +145,7 @@ impl Field {
         Field { at, ..self }
     }
 
+    #[inline]
     fn word_mask(&self) -> u64 {
         if self.bytes >= 8 {
             u64::MAX
@@ -154,6 +156,7 @@ impl Field {
 
     /// Inserts the bits of `value + bias` into `word`, leaving every other
     /// bit of the word as it was.
+    #[inline]
     pub fn insert(&self, word: u64, value: i64) -> u64 {
         let v = value.wrapping_add(self.bias) as u64;
         let mut word = word;
@@ -184,6 +187,7 @@ impl Field {
     }
 }
 
+#[inline]
 fn len_mask(len: u8) -> u64 {
     if len >= 64 {
         u64::MAX
@@ -226,6 +230,7 @@ pub struct Encoding {
 
 impl Encoding {
     /// Checks `value` against every field, without writing.
+    #[inline]
     pub fn check(&self, value: i64) -> Result<(), EncodeError> {
         for f in self.fields {
             if f.align > 1 && (value as u64) & (f.align - 1) != 0 {
@@ -246,6 +251,7 @@ impl Encoding {
 
     /// Whether every field of the encoding lies within `len` bytes when the
     /// relocation is at `offset`.
+    #[inline]
     pub fn in_bounds(&self, offset: usize, len: usize) -> Result<(), EncodeError> {
         for f in self.fields {
             let at = offset.saturating_add(f.at as usize);
@@ -257,6 +263,7 @@ impl Encoding {
     }
 
     /// The total span in bytes from the relocation offset.
+    #[inline]
     pub fn span(&self) -> usize {
         self.fields
             .iter()
@@ -339,6 +346,7 @@ pub mod data {
 }
 
 /// Reads a little-endian word of 1 to 8 bytes.
+#[inline]
 pub fn read_le(bytes: &[u8]) -> u64 {
     // The word sizes of every field, without a loop.
     match *bytes {
@@ -353,6 +361,7 @@ pub fn read_le(bytes: &[u8]) -> u64 {
 }
 
 /// Writes the low `bytes.len()` bytes of `value`, little-endian.
+#[inline]
 pub fn write_le(bytes: &mut [u8], value: u64) {
     match bytes.len() {
         4 => return bytes.copy_from_slice(&(value as u32).to_le_bytes()),
