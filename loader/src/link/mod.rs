@@ -578,9 +578,7 @@ impl<'a> Prepared<'a> {
             log.reserve(self.obj.relocs.len());
         }
         for index in 0..self.obj.relocs.len() {
-            if let Some(record) = ctx.apply(index, image)? {
-                log.push(record);
-            }
+            ctx.apply(index, image, log)?;
         }
 
         Ok(ctx)
@@ -861,8 +859,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
         }
     }
 
-    /// Applies relocation `index` to `image`.
-    fn apply(&self, index: usize, image: &mut [u8]) -> Result<Option<RelocRecord>> {
+    /// Applies relocation `index` to `image`, and logs it if asked.
+    /// (Pushing here rather than returning the record keeps the large
+    /// `Result<Option<RelocRecord>>` off the per-relocation path.)
+    fn apply(&self, index: usize, image: &mut [u8], log: &mut Vec<RelocRecord>) -> Result<()> {
         let p = self.p;
         let r = &p.obj.relocs[index];
         let Some(kind) = p.kinds[index] else {
@@ -891,10 +891,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 if r.offset > section_size {
                     return Err(self.bad(index, "offset lies outside its section".into()));
                 }
-                return Ok(self
-                    .p
-                    .record_log
-                    .then(|| self.record(index, kind.name, TargetDesc::None, 0, &[], &[])));
+                if p.record_log {
+                    log.push(self.record(index, kind.name, TargetDesc::None, 0, &[], &[]));
+                }
+                return Ok(());
             }
         };
         let section_start = p.layout.section_offsets[r.section];
@@ -951,13 +951,12 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 .map_err(|problem| self.bad(index, problem))?;
         }
         if !p.record_log {
-            return Ok(None);
+            return Ok(());
         }
         let after = image[at..at + span].to_vec();
         let desc = self.describe_reached(reached)?;
-        Ok(Some(
-            self.record(index, kind.name, desc, value, &before, &after),
-        ))
+        log.push(self.record(index, kind.name, desc, value, &before, &after));
+        Ok(())
     }
 
     fn record(
