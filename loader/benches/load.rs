@@ -51,7 +51,7 @@
 //!   mprotect splits the mapping and costs ~45% of the small floor, so
 //!   the 1.5x target of a small load is out of reach while code and
 //!   read-only data are kept apart;
-//! - left: per-relocation work is still ~450 instructions all in
+//! - left: per-relocation work is still ~400 instructions all in
 //!   (`Ctx::value` ~90, the write ~100, the rest bounds checks, the
 //!   dyn `ArchDef` calls and `Result` plumbing of `apply`), per-symbol
 //!   parse work ~90 (object's endian-generic accessors, section lookups);
