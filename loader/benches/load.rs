@@ -31,15 +31,17 @@
 //!   name hashes (sorting the names themselves was the superlinear part of
 //!   the 256 KiB load), `.bss` not rewritten (a page fault saved), batch
 //!   name table FNV-hashed and pre-sized: 1.46 M instructions;
-//! - second pass (callgrind, instructions per small load: 99 K -> 68 K;
-//!   per 16 KiB load 1.46 M -> 0.97 M; per kernel of a 1000-kernel batch
-//!   88 K -> 76 K): `bits::Encoding::write` 236 -> ~100 instructions per
+//! - second pass (callgrind, instructions per small load: 99 K -> 67 K;
+//!   per 16 KiB load 1.46 M -> 0.94 M; per kernel of a 1000-kernel batch
+//!   88 K -> 72 K): `bits::Encoding::write` 236 -> ~100 instructions per
 //!   relocation (a fast path for one whole data word, range checks of
 //!   1-63-bit fields by shifts instead of i128, 4/8-byte words read and
 //!   written whole, helpers inlined; the general path and the i128
 //!   definition stay, and unit tests check both agree); symbol
-//!   names sliced from a string table validated as UTF-8 once (was a
-//!   search plus a UTF-8 check per name: 8% of a small load); loads no
+//!   names sliced from a string table validated as UTF-8 once, their
+//!   NUL found eight bytes at a time (was a search plus a UTF-8 check per
+//!   name: 8% of a small load); the export index radix-sorted (a
+//!   comparison sort was 5% of a batch load); loads no
 //!   longer build the section/GOT/stub name lists of `LinkOutput` only to
 //!   drop them; relocation records pushed in place (no large
 //!   `Result<Option<RelocRecord>>` per relocation); `Module::symbols` is a
@@ -48,14 +50,14 @@
 //!   batch memory per kernel 3015 B -> 2209 B (1.96x -> 1.44x sections);
 //! - the floor with one mprotect per protected segment (what W^X needs:
 //!   code and read-only data apart) is printed as information: the second
-//!   mprotect splits the mapping and costs ~45% of the small floor, so
-//!   the 1.5x target of a small load is out of reach while code and
-//!   read-only data are kept apart;
+//!   mprotect splits the mapping and costs 35-45% of the small floor,
+//!   leaving ~1.5 us of the 1.5x budget for all userland work (~4 us
+//!   today) while code and read-only data are kept apart;
 //! - left: per-relocation work is still ~400 instructions all in
 //!   (`Ctx::value` ~90, the write ~100, the rest bounds checks, the
 //!   dyn `ArchDef` calls and `Result` plumbing of `apply`), per-symbol
 //!   parse work ~90 (object's endian-generic accessors, section lookups);
-//!   a batch kernel costs ~76 K instructions (~14 us on this VM) where
+//!   a batch kernel costs ~72 K instructions (~13 us on this VM) where
 //!   the dlopen target needs ~3 us; medium and large loads are bound by
 //!   that per-relocation cost, not by syscalls.
 
