@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use conformance::runner::child::{load_libm, scalar_type, scalar_value};
 use conformance::runner::fixed::language;
 use conformance::runner::helpers::fallback;
-use conformance::spec::{ArgValue, Buffer, Direction, KernelSpec, ParamKind, Scalar, ScalarType};
+use conformance::spec::{ArgValue, Buffer, Direction, KernelSpec, ParamKind, Scalar};
 use loader::{Arch, Backend, Compiler, Jit, JitOptions, Signature, Type, Value};
 
 use crate::error::{Error, Result};
@@ -22,48 +23,6 @@ pub struct RunOptions {
     pub entry: Option<String>,
     /// Buffer elements printed (the rest is counted).
     pub show: usize,
-}
-
-fn loader_type(t: ScalarType) -> Type {
-    match t {
-        ScalarType::I8 => Type::I8,
-        ScalarType::I16 => Type::I16,
-        ScalarType::I32 => Type::I32,
-        ScalarType::I64 => Type::I64,
-        ScalarType::U8 => Type::U8,
-        ScalarType::U16 => Type::U16,
-        ScalarType::U32 => Type::U32,
-        ScalarType::U64 => Type::U64,
-        ScalarType::F32 => Type::F32,
-        ScalarType::F64 => Type::F64,
-    }
-}
-
-fn loader_value(s: Scalar) -> Value {
-    let b = s.bits();
-    match s.ty() {
-        ScalarType::I8 => Value::I8(b as u8 as i8),
-        ScalarType::I16 => Value::I16(b as u16 as i16),
-        ScalarType::I32 => Value::I32(b as u32 as i32),
-        ScalarType::I64 => Value::I64(b as i64),
-        ScalarType::U8 => Value::U8(b as u8),
-        ScalarType::U16 => Value::U16(b as u16),
-        ScalarType::U32 => Value::U32(b as u32),
-        ScalarType::U64 => Value::U64(b),
-        ScalarType::F32 => Value::F32(f32::from_bits(b as u32)),
-        ScalarType::F64 => Value::F64(f64::from_bits(b)),
-    }
-}
-
-/// Makes libm global, so that `dlsym(RTLD_DEFAULT, "sin")` finds it even
-/// if this binary does not link it.
-fn load_libm() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: a static NUL-terminated name; libm's initialisers do not
-        // depend on anything this process has not set up.
-        unsafe { libc::dlopen(c"libm.so.6".as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
-    }
 }
 
 fn show_buffer(out: &mut String, what: &str, b: &Buffer, show: usize) {
@@ -145,11 +104,11 @@ pub fn run(spec: &KernelSpec, options: &RunOptions) -> Result<String> {
             .params
             .iter()
             .map(|p| match p.kind {
-                ParamKind::Scalar(t) => loader_type(t),
+                ParamKind::Scalar(t) => scalar_type(t),
                 ParamKind::Pointer(_) => Type::Ptr,
             })
             .collect();
-        let sig = Signature::new(&params, e.ret.map_or(Type::Void, loader_type))?;
+        let sig = Signature::new(&params, e.ret.map_or(Type::Void, scalar_type))?;
         functions.push((sig, module.function(&e.name)?, e.ret));
     }
     let pointers: Vec<*mut u8> = inputs.buffers.iter_mut().map(|b| b.as_mut_ptr()).collect();
@@ -163,7 +122,7 @@ pub fn run(spec: &KernelSpec, options: &RunOptions) -> Result<String> {
         for a in &call.args {
             match a.value {
                 ArgValue::Scalar(s) => {
-                    args.push(loader_value(s));
+                    args.push(scalar_value(s));
                     shown.push(format!("{} = {}", a.name, short(s)));
                 }
                 ArgValue::Buffer(b) => {

@@ -89,7 +89,8 @@ impl ChildRequest {
     }
 }
 
-fn scalar_type(t: ScalarType) -> Type {
+/// The loader's call type of a kernel-format scalar type.
+pub fn scalar_type(t: ScalarType) -> Type {
     match t {
         ScalarType::I8 => Type::I8,
         ScalarType::I16 => Type::I16,
@@ -104,7 +105,8 @@ fn scalar_type(t: ScalarType) -> Type {
     }
 }
 
-fn scalar_value(s: Scalar) -> Value {
+/// The loader's call value of a kernel-format scalar.
+pub fn scalar_value(s: Scalar) -> Value {
     let b = s.bits();
     match s.ty() {
         ScalarType::I8 => Value::I8(b as u8 as i8),
@@ -123,7 +125,7 @@ fn scalar_value(s: Scalar) -> Value {
 /// Makes the process's libm global, so that `dlsym(RTLD_DEFAULT, "sin")`
 /// (the in-memory backend) and the dynamic loader (the dlopen backend)
 /// find it even when the harness itself does not link it.
-fn load_libm() {
+pub fn load_libm() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         // SAFETY: a static NUL-terminated name; libm has no constructors
