@@ -43,6 +43,13 @@ fn bad_arguments_get_one_line_errors() {
             "conformance: corpus `/nonexistent/corpus` is not a directory",
         ),
         (&["link"], "conformance: link needs --kernel"),
+        (
+            &["link", "--arch", "x86_64", "--kernel", "no/such-kernel"],
+            &format!(
+                "conformance: no kernel of {} matches no/such-kernel",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/kernels")
+            ),
+        ),
     ];
     for (args, line) in cases {
         let out = harness(args);

@@ -54,8 +54,9 @@ fn objects_of_a_batch_call_each_other_in_any_order() {
     for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
         let batch: Vec<(&str, &[u8])> = order.iter().map(|&i| (names[i], &objs[i][..])).collect();
         let m = jit.load_batch(&batch).unwrap();
-        // SAFETY: the C signatures of the kernels above.
+        // SAFETY: the C signature of `even` above.
         let even = unsafe { m.typed::<extern "C" fn(u32) -> i32>("even") }.unwrap();
+        // SAFETY: the C signature of `scaled` above.
         let scaled = unsafe { m.typed::<extern "C" fn(u32, f64) -> f64>("scaled") }.unwrap();
         assert_eq!(even.get()(10), 1);
         assert_eq!(even.get()(7), 0);

@@ -381,10 +381,18 @@ fn cmd_link(mut a: Args) -> Result<i32, String> {
     for e in &errors {
         eprintln!("bad kernel: {e}");
     }
-    for s in specs
+    let selected: Vec<_> = specs
         .iter()
         .filter(|s| kernels.iter().any(|k| super::glob::selects(k, &s.name)))
-    {
+        .collect();
+    if selected.is_empty() {
+        return Err(format!(
+            "no kernel of {} matches {}",
+            corpus.display(),
+            kernels.join(", ")
+        ));
+    }
+    for s in selected {
         let l = super::fixed::compile_and_link(s, arch, &clang, &opt);
         println!("{}", super::fixed::snapshot_text(&l));
     }
