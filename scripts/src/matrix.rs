@@ -154,6 +154,14 @@ fn run(o: &Options) -> Result {
     Ok(())
 }
 
+/// Whether `clang` (a name or a path) is the default clang-NN.
+fn is_default_clang(clang: &str) -> bool {
+    let default = format!("clang-{}", crate::setup::DEFAULT_CLANG);
+    Path::new(clang)
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy() == default)
+}
+
 /// Where a run's reports go: (per-arch reports, matrix.md/json). The
 /// default clang's stay where CI and the README look; another clang's all
 /// go under target/conformance/matrix/clang-NN/.
@@ -162,7 +170,7 @@ fn report_dirs(root: &Path, clang: &str) -> (PathBuf, PathBuf) {
     let name = Path::new(clang)
         .file_name()
         .map_or_else(|| clang.to_string(), |n| n.to_string_lossy().into_owned());
-    if name == format!("clang-{}", crate::setup::DEFAULT_CLANG) {
+    if is_default_clang(clang) {
         (base.join("matrix"), base)
     } else {
         let dir = base.join("matrix").join(name);
@@ -219,6 +227,16 @@ fn run_arch(sh: &Shell, a: &Arch, o: &Options, parent: &Path, report: &Path) -> 
         if k != "LOADER_RUNNER" {
             run = run.env(k, v);
         }
+    }
+    // The dlopen oracle links with `clang -fuse-ld=lld`, that clang's own
+    // lld, and lld-16 cannot link loongarch64 (LLVM 17 added it). What a
+    // run with another clang tests is that clang's code, not its linker:
+    // the oracle links with the default lld (--ld-path wins over -fuse-ld).
+    if !is_default_clang(clang) {
+        let mut args = a.dlopen_link_args.clone();
+        let default = crate::setup::DEFAULT_CLANG;
+        args.push(format!("--ld-path=/usr/bin/ld.lld-{default}"));
+        run = run.env("LOADER_DLOPEN_LINK_ARGS", args.join(" "));
     }
     let out = run.ignore_status().output()?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
