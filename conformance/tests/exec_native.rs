@@ -50,8 +50,10 @@ fn corpus_runs_natively_through_both_backends() {
         eprintln!("host architecture not supported by the loader: nothing to run");
         return;
     };
-    options.expected =
-        expected::load(&dir.join("expected-failures.toml")).unwrap_or_else(|e| panic!("{e}"));
+    options.expected = expected::for_clang(
+        expected::load(&dir.join("expected-failures.toml")).unwrap_or_else(|e| panic!("{e}")),
+        options.clang_version,
+    );
     let report = run(&options);
     let text = summary(&report);
     println!("{text}");

@@ -118,7 +118,9 @@ pub fn ci_main(args: Vec<String>) -> Result {
                 &mut foreign_stage,
             );
         }
-        step("fuzz", &mut || crate::fuzz::main(vec!["--secs".into(), "10".into()]));
+        step("fuzz", &mut || {
+            crate::fuzz::main(vec!["--secs".into(), "10".into()])
+        });
         step("matrix", &mut || matrix_stage(native_only));
     }
 

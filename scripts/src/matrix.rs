@@ -138,7 +138,7 @@ fn run(o: &Options) -> Result {
             summary,
         });
     }
-    let cross = cross_arch(&sh, &parent, &out_dir, &runs)?;
+    let cross = cross_arch(&sh, &parent, &out_dir, &runs, &o.clang)?;
     write_matrix(&summary_dir, o, &runs, cross.as_ref())?;
     let mut failed: Vec<_> = runs
         .iter()
@@ -262,6 +262,7 @@ fn cross_arch(
     parent: &Path,
     out_dir: &Path,
     runs: &[ArchRun],
+    clang: &str,
 ) -> Result<Option<CrossRun>> {
     let saved = |name: &str| {
         Some(out_dir.join(name).with_extension("outputs.jsonl")).filter(|p| p.is_file())
@@ -287,7 +288,7 @@ fn cross_arch(
     let report = out_dir.join("cross-arch");
     let out = cmd!(
         sh,
-        "{parent} cross-arch --reference {reference} --report {report} {others...}"
+        "{parent} cross-arch --reference {reference} --report {report} --clang {clang} {others...}"
     )
     .ignore_status()
     .output()?;

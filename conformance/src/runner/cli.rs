@@ -26,12 +26,14 @@ USAGE:
                                  base; list relocation types, counts, link errors;
                                  then the corpus counts (kernels, snapshots, types)
   conformance cross-arch --reference FILE FILE... [--corpus DIR] [--report PATH]
-                     [--expected FILE]
+                     [--expected FILE] [--clang PATH]
                                  oracle 3: compare the outputs other arches saved
                                  (`run --outputs`) with the reference arch's: integers
                                  bit for bit, floats within the kernel's tolerance;
                                  entries with backend = \"cross-arch\" in the expected
-                                 failures excuse a disagreement
+                                 failures excuse a disagreement (those with a
+                                 `clang` key only for that clang: --clang names the
+                                 clang the outputs came from, default as for run)
   conformance link   --arch A --kernel GLOB [--corpus DIR] [--opt LEVEL] [--clang PATH]
                                  print the relocation log of a fixed-base link (what
                                  the snapshot tests store)
@@ -240,7 +242,7 @@ fn cmd_run(mut a: Args) -> Result<i32, String> {
     let found = find_clang(clang.as_deref()).map_err(|e| e.to_string())?;
     let clang_version = clang_version(&found).ok();
     let expected_path = expected_path.unwrap_or_else(|| default_expected(&corpus));
-    let expected = expected::load(&expected_path)?;
+    let expected = expected::for_clang(expected::load(&expected_path)?, clang_version);
     if !corpus.is_dir() {
         return Err(format!("corpus `{}` is not a directory", corpus.display()));
     }
@@ -405,12 +407,14 @@ fn cmd_cross_arch(mut a: Args) -> Result<i32, String> {
     let mut corpus = default_corpus();
     let mut report_path: Option<PathBuf> = None;
     let mut expected_path: Option<PathBuf> = None;
+    let mut clang: Option<PathBuf> = None;
     while let Some(flag) = a.next() {
         match flag.as_str() {
             "--reference" => reference = Some(PathBuf::from(a.value(&flag)?)),
             "--corpus" => corpus = PathBuf::from(a.value(&flag)?),
             "--expected" => expected_path = Some(PathBuf::from(a.value(&flag)?)),
             "--report" => report_path = Some(PathBuf::from(a.value(&flag)?)),
+            "--clang" => clang = Some(PathBuf::from(a.value(&flag)?)),
             "-h" | "--help" => {
                 print!("{HELP}");
                 return Ok(0);
@@ -448,7 +452,12 @@ fn cmd_cross_arch(mut a: Args) -> Result<i32, String> {
         eprintln!("bad kernel: {e}");
     }
     let expected_path = expected_path.unwrap_or_else(|| default_expected(&corpus));
-    let expected = expected::load(&expected_path)?;
+    // The outputs came from `--clang` (default: the clang `run` finds):
+    // entries about another clang's miscompiles do not apply.
+    let clang_major = find_clang(clang.as_deref())
+        .ok()
+        .and_then(|c| clang_version(&c).ok());
+    let expected = expected::for_clang(expected::load(&expected_path)?, clang_major);
     let r = super::cross::cross_compare(&reference, &others, &specs, &expected);
     print!("{}", super::cross::summary(&r));
     if let Some(p) = report_path {

@@ -480,6 +480,7 @@ double f(unsigned n, float *x, int *k) { return 0; }
             arch: Some(arch.into()),
             backend: Some(CROSS_ARCH.into()),
             opt: None,
+            clang: None,
             reason: "sNaN".into(),
             line: 3,
         };

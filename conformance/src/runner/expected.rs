@@ -6,6 +6,7 @@
 //! arch = "ppc64le"              # optional: every arch when absent
 //! backend = "jit"               # optional: jit, dlopen, reference or cross-arch
 //! opt = "0"                     # optional: every level when absent
+//! clang = "19"                  # optional: every clang major when absent
 //! reason = "REL24 to libm needs the PLT-call stub (issue 12)"
 //! ```
 //!
@@ -30,6 +31,9 @@ pub struct ExpectedFailure {
     pub arch: Option<String>,
     pub backend: Option<String>,
     pub opt: Option<String>,
+    /// The clang major version the failure belongs to (a miscompile of one
+    /// release); every version when `None`.
+    pub clang: Option<u32>,
     pub reason: String,
     /// Line of the `[[failure]]` header.
     pub line: usize,
@@ -105,6 +109,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<ExpectedFailure>, String> {
                 arch: None,
                 backend: None,
                 opt: None,
+                clang: None,
                 reason: String::new(),
                 line: line_no,
             });
@@ -141,6 +146,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<ExpectedFailure>, String> {
                 entry.backend = Some(value)
             }
             "opt" => entry.opt = Some(value),
+            "clang" => {
+                let v = value.strip_prefix("clang-").unwrap_or(&value);
+                match v.parse::<u32>() {
+                    Ok(v) => entry.clang = Some(v),
+                    Err(_) => {
+                        return Err(err(line_no, "clang must be a major version, e.g. \"19\""))
+                    }
+                }
+            }
             "reason" => entry.reason = value,
             k => return Err(err(line_no, &format!("unknown key `{k}`"))),
         }
@@ -149,6 +163,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<ExpectedFailure>, String> {
         out.push(finish(f)?);
     }
     Ok(out)
+}
+
+/// The entries that apply to a run with clang major `version` (all of them
+/// when the version is unknown).
+pub fn for_clang(entries: Vec<ExpectedFailure>, version: Option<u32>) -> Vec<ExpectedFailure> {
+    entries
+        .into_iter()
+        .filter(|e| match (e.clang, version) {
+            (Some(want), Some(have)) => want == have,
+            _ => true,
+        })
+        .collect()
 }
 
 /// Reads the file; a missing file is an empty list.
@@ -174,6 +200,19 @@ mod tests {
         assert!(!v[0].covers("math/sin", "x86_64", "2", "jit"));
         assert!(v[1].covers("a/b", "x86_64", "0", "jit"));
         assert!(!v[1].covers("a/b", "x86_64", "0", "dlopen"));
+        let t = "[[failure]]\nkernel = \"a/*\"\nclang = \"19\"\nreason = \"r\"\n[[failure]]\nkernel = \"b\"\nreason = \"r\"\n";
+        let v = parse(Path::new("f.toml"), t).unwrap();
+        assert_eq!(v[0].clang, Some(19));
+        assert_eq!(for_clang(v.clone(), Some(19)).len(), 2);
+        let other = for_clang(v.clone(), Some(16));
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].kernel, "b");
+        assert_eq!(for_clang(v, None).len(), 2);
+        assert!(parse(
+            Path::new("f.toml"),
+            "[[failure]]\nkernel = \"x\"\nclang = \"new\"\nreason = \"r\""
+        )
+        .is_err());
         for bad in [
             "kernel = \"x\"",
             "[[failure]]\nkernel = x\nreason = \"r\"",

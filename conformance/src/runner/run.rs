@@ -360,7 +360,7 @@ fn run_kernel(spec: &KernelSpec, opt: &str, o: &RunOptions) -> KernelReport {
         k.note = Some(reason.to_string());
         return k;
     }
-    if let (Some(need), Some(have)) = (spec.min_clang_version(), o.clang_version) {
+    if let (Some(need), Some(have)) = (spec.min_clang_version_for(o.arch), o.clang_version) {
         if have < need {
             k.status = Status::Unsupported;
             k.note = Some(format!("needs clang >= {need}, this is clang {have}"));
