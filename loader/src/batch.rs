@@ -86,7 +86,7 @@ struct Definition {
 
 impl Module {
     /// Links `objects` into one fresh mapping of this process and protects
-    /// it (see the [module docs](self)).
+    /// it (see [`Jit::load_batch`]).
     pub fn load_batch_in_memory(
         objects: &[(&str, &[u8])],
         arch: Arch,

@@ -2,9 +2,9 @@
 //!
 //! The generic linker ([`crate::link`]) knows no architecture: each module
 //! here describes its relocation types as data, a [`RelocKind`] = what value
-//! to compute ([`Value`]) and how to store it ([`Encoding`]), plus the few
-//! truly special hooks (stub code, the ppc64 TOC `nop` rewrite) in its
-//! [`ArchDef`] implementation.
+//! to compute (a [`Target`] and a [`Formula`]) and how to store it
+//! ([`Encoding`]), plus the few truly special hooks (stub code, the ppc64
+//! TOC `nop` rewrite) in its `ArchDef` implementation.
 #![forbid(unsafe_code)]
 
 use crate::bits::Encoding;
@@ -141,7 +141,7 @@ pub enum Target {
     Branch,
     /// The GOT base (`_GLOBAL_OFFSET_TABLE_`), whatever the symbol.
     GotBase,
-    /// The TOC base (ppc64 `.TOC.`: the GOT base + [`ArchDef::toc_bias`]),
+    /// The TOC base (ppc64 `.TOC.`: the GOT base + the arch's `toc_bias`),
     /// whatever the symbol (`R_PPC64_TOC`).
     TocBase,
     /// The value computed by the HI20-style relocation found at the

@@ -324,7 +324,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Parses several objects and plans ONE image for all of them (see
-    /// [`layout::Layout::plan_many`]): the code of every object, then the
+    /// `layout::Layout::plan_many`): the code of every object, then the
     /// read-only data of every object, then the writable data. Each
     /// returned `Prepared` links its own object into the common image:
     /// call [`Prepared::link_into`] on each with the same base and buffer
