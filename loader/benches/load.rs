@@ -787,8 +787,7 @@ fn scale_child(mode: &str, count: usize) {
     let small = sized_kernel(&compiler, "small", 1024);
     let copies: Vec<Vec<u8>> = (0..count).map(|i| renamed(&small.object, i)).collect();
     let sections = section_bytes(&small.object, arch, |_| true);
-    // SAFETY: as below.
-    unsafe { libc::malloc_trim(0) };
+    trim_heap();
     let before = resident_bytes();
     let t = cpu_now();
     let keep: Vec<Module> = match mode {
@@ -804,8 +803,7 @@ fn scale_child(mode: &str, count: usize) {
     let elapsed = cpu_now() - t;
     // What the loads allocated and freed (parsed objects, layouts) is not
     // held by the kernels: give it back before counting.
-    // SAFETY: malloc_trim only releases free heap memory.
-    unsafe { libc::malloc_trim(0) };
+    trim_heap();
     let after = resident_bytes();
     black_box(&keep);
     let image: usize = keep
@@ -944,5 +942,16 @@ fn matrix_wall_times(t: &mut Table) {
             "(7) matrix wall time",
             "not measured (no target/conformance/matrix/*.json)",
         );
+    }
+}
+
+/// Returns free heap memory to the system (glibc), so resident-memory
+/// deltas count what is held, not what malloc keeps cached. musl has no
+/// `malloc_trim`; its free memory is returned eagerly anyway.
+fn trim_heap() {
+    #[cfg(target_env = "gnu")]
+    // SAFETY: malloc_trim only releases free heap memory.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
