@@ -2,16 +2,16 @@
 //! parts are pinned because users and the harness read them.
 
 mod support;
+#[path = "support/x86_object.rs"]
+mod x86_object;
 
 use loader::link::{link, LinkOptions, LinkedImage};
 use loader::resolve::NoSymbols;
 use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Resolver, Signature, Type, Value};
-use object::write::{Object as WObject, Relocation, StandardSection, Symbol, SymbolSection};
-use object::{
-    Architecture, BinaryFormat, Endianness, RelocationFlags, SectionFlags, SectionKind,
-    SymbolFlags, SymbolKind, SymbolScope,
-};
+use object::write::Object as WObject;
+use object::{Architecture, BinaryFormat, Endianness, SectionFlags, SectionKind};
 use std::collections::HashMap;
+use x86_object::object_with_reloc;
 
 /// Links an x86_64 object at a fixed base.
 fn link_x86(obj: &[u8], resolver: &dyn Resolver) -> loader::Result<LinkedImage> {
@@ -26,45 +26,6 @@ fn link_x86(obj: &[u8], resolver: &dyn Resolver) -> loader::Result<LinkedImage> 
 
 fn host_jit() -> Jit {
     Jit::with_options(JitOptions::host().unwrap())
-}
-
-/// A minimal x86_64 object: `.text` of `code`, one relocation of raw type
-/// `r_type` at offset 1 against an undefined symbol `target`.
-fn object_with_reloc(r_type: u32, target: &str, addend: i64) -> Vec<u8> {
-    let mut o = WObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
-    let text = o.section_id(StandardSection::Text);
-    o.append_section_data(text, &[0x90; 16], 16);
-    o.add_symbol(Symbol {
-        name: b"f".to_vec(),
-        value: 0,
-        size: 16,
-        kind: SymbolKind::Text,
-        scope: SymbolScope::Linkage,
-        weak: false,
-        section: SymbolSection::Section(text),
-        flags: SymbolFlags::None,
-    });
-    let sym = o.add_symbol(Symbol {
-        name: target.as_bytes().to_vec(),
-        value: 0,
-        size: 0,
-        kind: SymbolKind::Unknown,
-        scope: SymbolScope::Unknown,
-        weak: false,
-        section: SymbolSection::Undefined,
-        flags: SymbolFlags::None,
-    });
-    o.add_relocation(
-        text,
-        Relocation {
-            offset: 1,
-            symbol: sym,
-            addend,
-            flags: RelocationFlags::Elf { r_type },
-        },
-    )
-    .unwrap();
-    o.write().unwrap()
 }
 
 #[test]

@@ -7,59 +7,18 @@
 
 use loader::link::{link, LinkOptions, LinkedImage};
 use loader::{Arch, Error};
-use object::write::{Object as WObject, Relocation, StandardSection, Symbol, SymbolSection};
-use object::{
-    Architecture, BinaryFormat, Endianness, RelocationFlags, SymbolFlags, SymbolKind, SymbolScope,
-};
 use rstest::rstest;
 
-const BASE: u64 = 0x1000_0000;
-/// Where the relocated field sits in `.text`.
-const FIELD: u64 = 1;
+#[path = "support/x86_object.rs"]
+mod x86_object;
+use x86_object::{object_with_reloc, FIELD};
 
-/// `.text` of 16 bytes with one relocation of `r_type` at [`FIELD`]
-/// against the undefined symbol `t`.
-fn object(r_type: u32, addend: i64) -> Vec<u8> {
-    let mut o = WObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
-    let text = o.section_id(StandardSection::Text);
-    o.append_section_data(text, &[0x90; 16], 16);
-    o.add_symbol(Symbol {
-        name: b"f".to_vec(),
-        value: 0,
-        size: 16,
-        kind: SymbolKind::Text,
-        scope: SymbolScope::Linkage,
-        weak: false,
-        section: SymbolSection::Section(text),
-        flags: SymbolFlags::None,
-    });
-    let sym = o.add_symbol(Symbol {
-        name: b"t".to_vec(),
-        value: 0,
-        size: 0,
-        kind: SymbolKind::Unknown,
-        scope: SymbolScope::Unknown,
-        weak: false,
-        section: SymbolSection::Undefined,
-        flags: SymbolFlags::None,
-    });
-    o.add_relocation(
-        text,
-        Relocation {
-            offset: FIELD,
-            symbol: sym,
-            addend,
-            flags: RelocationFlags::Elf { r_type },
-        },
-    )
-    .unwrap();
-    o.write().unwrap()
-}
+const BASE: u64 = 0x1000_0000;
 
 fn link_at(r_type: u32, addend: i64, t: u64) -> loader::Result<LinkedImage> {
     let resolve = move |name: &str| (name == "t").then_some(t);
     link(
-        &object(r_type, addend),
+        &object_with_reloc(r_type, "t", addend),
         Arch::X86_64,
         BASE,
         &resolve,
