@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use conformance::runner::child::{load_libm, scalar_type, scalar_value};
+use conformance::runner::child::{entry_signature, load_libm, scalar_value};
 use conformance::runner::fixed::language;
 use conformance::runner::helpers::fallback;
-use conformance::spec::{ArgValue, Buffer, Direction, KernelSpec, ParamKind, Scalar};
-use loader::{Arch, Backend, Compiler, Jit, JitOptions, Signature, Type, Value};
+use conformance::spec::{ArgValue, Buffer, Direction, KernelSpec, Scalar};
+use loader::{Arch, Backend, Compiler, Jit, JitOptions, Value};
 
 use crate::error::{Error, Result};
 
@@ -100,15 +100,7 @@ pub fn run(spec: &KernelSpec, options: &RunOptions) -> Result<String> {
     let mut out = String::new();
     let mut functions = Vec::with_capacity(spec.entries.len());
     for e in &spec.entries {
-        let params: Vec<Type> = e
-            .params
-            .iter()
-            .map(|p| match p.kind {
-                ParamKind::Scalar(t) => scalar_type(t),
-                ParamKind::Pointer(_) => Type::Ptr,
-            })
-            .collect();
-        let sig = Signature::new(&params, e.ret.map_or(Type::Void, scalar_type))?;
+        let sig = entry_signature(e)?;
         functions.push((sig, module.function(&e.name)?, e.ret));
     }
     let pointers: Vec<*mut u8> = inputs.buffers.iter_mut().map(|b| b.as_mut_ptr()).collect();

@@ -13,7 +13,7 @@ use loader::{compile::find_clang, Arch, Backend, Cpu, Jit, JitOptions, Signature
 
 use super::fixed::language;
 use super::wire::{encode_outputs, ChildOutcome, ChildResult, Timings, RESULT_PREFIX};
-use crate::spec::{ArgValue, KernelSpec, ParamKind, Scalar, ScalarType};
+use crate::spec::{ArgValue, Entry, KernelSpec, ParamKind, Scalar, ScalarType};
 
 /// Which backend a child runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -120,6 +120,19 @@ pub fn scalar_value(s: Scalar) -> Value {
         ScalarType::F32 => Value::F32(f32::from_bits(b as u32)),
         ScalarType::F64 => Value::F64(f64::from_bits(b)),
     }
+}
+
+/// The libffi signature of a kernel entry point.
+pub fn entry_signature(e: &Entry) -> loader::Result<Signature> {
+    let params: Vec<Type> = e
+        .params
+        .iter()
+        .map(|p| match p.kind {
+            ParamKind::Scalar(t) => scalar_type(t),
+            ParamKind::Pointer(_) => Type::Ptr,
+        })
+        .collect();
+    Signature::new(&params, e.ret.map_or(Type::Void, scalar_type))
 }
 
 /// Makes the process's libm global, so that `dlsym(RTLD_DEFAULT, "sin")`
@@ -245,16 +258,7 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
     // One signature per entry.
     let mut sigs = Vec::with_capacity(spec.entries.len());
     for e in &spec.entries {
-        let params: Vec<Type> = e
-            .params
-            .iter()
-            .map(|p| match p.kind {
-                ParamKind::Scalar(t) => scalar_type(t),
-                ParamKind::Pointer(_) => Type::Ptr,
-            })
-            .collect();
-        let ret = e.ret.map_or(Type::Void, scalar_type);
-        let sig = Signature::new(&params, ret).map_err(|e| ("call", e.to_string()))?;
+        let sig = entry_signature(e).map_err(|e| ("call", e.to_string()))?;
         let f = module
             .function(&e.name)
             .map_err(|err| ("load", err.to_string()))?;
