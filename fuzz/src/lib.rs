@@ -19,9 +19,11 @@ const BASE: u64 = 0x7f12_3456_0000;
 /// addresses near the image (in range of PC-relative fields), some far away,
 /// and one name in eight not at all.
 pub fn link_one(arch: Arch, data: &[u8]) {
+    // Both layouts: read-only data apart from the code, or with it.
     let options = LinkOptions {
         page_size: 0x1000,
         record_log: true,
+        separate_read_only: data.len() % 2 == 0,
     };
     if let Ok(p) = Prepared::new(data, arch, &options) {
         let _ = p.undefined_symbols();

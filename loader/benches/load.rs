@@ -132,7 +132,12 @@ impl Args {
                     let copies: Vec<Vec<u8>> = (0..n).map(|i| renamed(&k.object, i)).collect();
                     let named: Vec<(&str, &[u8])> =
                         copies.iter().map(|c| ("copy", &c[..])).collect();
-                    let m = Module::load_batch_in_memory(&named, arch, &NoSymbols, false);
+                    let m = Module::load_batch_in_memory(
+                        &named,
+                        arch,
+                        &NoSymbols,
+                        &LinkOptions::host(),
+                    );
                     black_box(m.expect("batch"));
                     std::process::exit(0);
                 }
@@ -310,6 +315,7 @@ fn section_bytes(object: &[u8], arch: Arch, keep: impl Fn(SectionClass) -> bool)
     let options = LinkOptions {
         page_size: 4096,
         record_log: false,
+        separate_read_only: true,
     };
     let image = link(object, arch, 0x4000_0000, &any, &options).expect("kernel links");
     image
@@ -418,7 +424,7 @@ fn floor_per_segment_once(object: &[u8], len: usize, segments: &[Segment]) {
 }
 
 fn load_once(object: &[u8], arch: Arch) {
-    let m = Module::load_in_memory(object, arch, &NoSymbols, false).expect("load");
+    let m = Module::load_in_memory(object, arch, &NoSymbols, &LinkOptions::host()).expect("load");
     black_box(m.symbol_address(&format!("{PREFIX}entry")).expect("entry"));
 }
 
@@ -457,15 +463,7 @@ fn main() {
             ..JitOptions::host().expect("host options")
         });
         for k in &kernels {
-            let prepared = Prepared::new(
-                &k.object,
-                arch,
-                &LinkOptions {
-                    page_size: loader::page_size(),
-                    record_log: false,
-                },
-            )
-            .expect("parse");
+            let prepared = Prepared::new(&k.object, arch, &LinkOptions::host()).expect("parse");
             let size = prepared.image_size();
             let segments = prepared.segments().to_vec();
             let iters = n((2_000_000 / (k.text as usize + 4096)).clamp(20, 2000));
@@ -506,6 +504,22 @@ fn main() {
                 Target::AtMost(1.5),
             );
             if args.wants("load") {
+                let strict = LinkOptions {
+                    separate_read_only: true,
+                    ..LinkOptions::host()
+                };
+                let separate = per_iter(rounds, iters, || {
+                    let m =
+                        Module::load_in_memory(&k.object, arch, &NoSymbols, &strict).expect("load");
+                    black_box(m.symbol_address(&format!("{PREFIX}entry")).expect("entry"));
+                });
+                t.info(
+                    format!(
+                        "(1) load {} with read-only data on pages of its own (separate_read_only)",
+                        k.label
+                    ),
+                    format!("{} ({:.2}x floor)", us(separate), ratio(separate, floor)),
+                );
                 let via_jit = per_iter(rounds, iters, || {
                     let m = jit.load_object(&k.object).expect("load");
                     black_box(m.symbol_address(&format!("{PREFIX}entry")).expect("entry"));
@@ -556,7 +570,8 @@ fn main() {
         let copies: Vec<Vec<u8>> = (0..batch_size).map(|i| renamed(&small.object, i)).collect();
         let named: Vec<(&str, &[u8])> = copies.iter().map(|c| ("copy", &c[..])).collect();
         let whole = per_iter(rounds, n(10).max(3), || {
-            let m = Module::load_batch_in_memory(&named, arch, &NoSymbols, false).expect("batch");
+            let m = Module::load_batch_in_memory(&named, arch, &NoSymbols, &LinkOptions::host())
+                .expect("batch");
             black_box(m.symbol_address("KZQ00999_entry").expect("entry"));
         });
         let per_kernel = whole / batch_size as u32;
@@ -622,7 +637,8 @@ fn main() {
 
     // (4) call overhead.
     if args.wants("call") {
-        let m = Module::load_in_memory(&small.object, arch, &NoSymbols, false).expect("load");
+        let m = Module::load_in_memory(&small.object, arch, &NoSymbols, &LinkOptions::host())
+            .expect("load");
         // SAFETY: `int add(int, int)`.
         let typed = unsafe { m.typed::<extern "C" fn(i32, i32) -> i32>(&format!("{PREFIX}add")) }
             .expect("add")
@@ -793,11 +809,16 @@ fn scale_child(mode: &str, count: usize) {
     let keep: Vec<Module> = match mode {
         "single" => copies
             .iter()
-            .map(|c| Module::load_in_memory(c, arch, &NoSymbols, false).expect("load"))
+            .map(|c| {
+                Module::load_in_memory(c, arch, &NoSymbols, &LinkOptions::host()).expect("load")
+            })
             .collect(),
         _ => {
             let named: Vec<(&str, &[u8])> = copies.iter().map(|c| ("copy", &c[..])).collect();
-            vec![Module::load_batch_in_memory(&named, arch, &NoSymbols, false).expect("batch")]
+            vec![
+                Module::load_batch_in_memory(&named, arch, &NoSymbols, &LinkOptions::host())
+                    .expect("batch"),
+            ]
         }
     };
     let elapsed = cpu_now() - t;
@@ -832,6 +853,7 @@ fn relocation_throughput(host: &Compiler, rounds: usize, t: &mut Table) {
     let logged = LinkOptions {
         page_size: 4096,
         record_log: true,
+        separate_read_only: true,
     };
     // Of the 40 largest sources, the 6 with the most relocations on the host.
     let relocations = |compiler: &Compiler, path: &Path| -> Option<(Vec<u8>, u64)> {

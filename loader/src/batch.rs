@@ -13,8 +13,8 @@
 use crate::arch::Arch;
 use crate::error::{Error, Result};
 use crate::link::{LinkOptions, Prepared, SymbolList};
-use crate::memory::{page_size, Mapping};
-use crate::module::{check_host, Backend, Jit, Module};
+use crate::memory::Mapping;
+use crate::module::{check_host, check_page_size, Backend, Jit, Module};
 use crate::resolve::{Chain, Resolver};
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -46,7 +46,7 @@ impl Jit {
             objects,
             arch,
             &self.resolver(),
-            self.options().record_log,
+            &self.options().link_options(),
         )?;
         // Like a single load: gdb and perf see the batch image's functions.
         module.register_debug(&self.options().debug);
@@ -86,22 +86,20 @@ struct Definition {
 
 impl Module {
     /// Links `objects` into one fresh mapping of this process and protects
-    /// it (see [`Jit::load_batch`]).
+    /// it (see [`Jit::load_batch`]; `options` as for
+    /// [`Module::load_in_memory`]).
     pub fn load_batch_in_memory(
         objects: &[(&str, &[u8])],
         arch: Arch,
         resolver: &dyn Resolver,
-        record_log: bool,
+        options: &LinkOptions,
     ) -> Result<Module> {
         check_host(arch)?;
+        check_page_size(arch, options)?;
         let span = tracing::debug_span!("load_batch", %arch, objects = objects.len());
         let _enter = span.enter();
-        let options = LinkOptions {
-            page_size: page_size(),
-            record_log,
-        };
         let bytes: Vec<&[u8]> = objects.iter().map(|(_, b)| *b).collect();
-        let prepared = Prepared::batch(&bytes, arch, &options)?;
+        let prepared = Prepared::batch(&bytes, arch, options)?;
         let Some(first) = prepared.first() else {
             return Err(Error::Unsupported {
                 arch,

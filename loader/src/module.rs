@@ -40,6 +40,11 @@ pub struct JitOptions {
     /// Keep the relocation log in each module (off by default: it costs an
     /// allocation or two per relocation).
     pub record_log: bool,
+    /// Read-only data and the GOT on pages of their own, not executable
+    /// (off by default: they share the code's read + execute pages, one
+    /// page and one `mprotect` fewer per image; see
+    /// [`LinkOptions::separate_read_only`]).
+    pub separate_read_only: bool,
     /// Extra inputs of the dlopen backend's link (default: the words of
     /// `$LOADER_DLOPEN_LINK_ARGS`), e.g. a `libcompiler_rt.a` where the C
     /// library has no compiler-rt helpers (musl).
@@ -57,6 +62,17 @@ pub struct JitOptions {
 /// The environment variable with extra link inputs of the dlopen backend.
 pub const DLOPEN_LINK_ARGS_ENV: &str = "LOADER_DLOPEN_LINK_ARGS";
 
+impl JitOptions {
+    /// The link settings of an in-memory load with these options.
+    pub fn link_options(&self) -> LinkOptions {
+        LinkOptions {
+            record_log: self.record_log,
+            separate_read_only: self.separate_read_only,
+            ..LinkOptions::host()
+        }
+    }
+}
+
 impl std::fmt::Debug for JitOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JitOptions")
@@ -65,6 +81,7 @@ impl std::fmt::Debug for JitOptions {
             .field("resolver", &self.resolver.as_ref().map(|_| "<resolver>"))
             .field("process_symbols", &self.process_symbols)
             .field("record_log", &self.record_log)
+            .field("separate_read_only", &self.separate_read_only)
             .field("dlopen_link_args", &self.dlopen_link_args)
             .field("cache", &self.cache.as_ref().map(|c| c.dir()))
             .field("debug", &self.debug)
@@ -97,6 +114,7 @@ impl JitOptions {
             resolver: None,
             process_symbols: true,
             record_log: false,
+            separate_read_only: false,
             dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
             cache: Some(Arc::new(CompileCache::in_memory())),
             debug: DebugOptions::from_env(),
@@ -185,7 +203,7 @@ impl Jit {
                     object,
                     self.options.compiler.arch,
                     &resolver,
-                    self.options.record_log,
+                    &self.options.link_options(),
                 )?;
                 module.register_debug(&self.options.debug);
                 Ok(module)
@@ -300,6 +318,22 @@ fn export_hash(name: &str) -> u32 {
     (crate::cache::fnv1a64(name.as_bytes()) >> 32) as u32
 }
 
+/// A page size protections can be applied at: a multiple of the host's.
+pub(crate) fn check_page_size(arch: Arch, options: &LinkOptions) -> Result<()> {
+    let host = page_size();
+    if options.page_size == 0 || options.page_size % host != 0 {
+        return Err(Error::Unsupported {
+            arch,
+            what: "page size",
+            detail: format!(
+                "{} is not a multiple of the host's {host}-byte pages",
+                options.page_size
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// `ForeignArch` unless `arch` is the host's: only host code is mapped.
 pub(crate) fn check_host(arch: Arch) -> Result<()> {
     let host = Arch::host();
@@ -331,21 +365,20 @@ pub struct Module {
 }
 
 impl Module {
-    /// Links `object` into fresh memory of this process and protects it.
+    /// Links `object` into fresh memory of this process and protects it
+    /// (`options`: usually [`LinkOptions::host`]; its page size must be a
+    /// multiple of the host's).
     pub fn load_in_memory(
         object: &[u8],
         arch: Arch,
         resolver: &dyn Resolver,
-        record_log: bool,
+        options: &LinkOptions,
     ) -> Result<Module> {
         check_host(arch)?;
+        check_page_size(arch, options)?;
         let span = tracing::debug_span!("load", %arch, object_bytes = object.len());
         let _enter = span.enter();
-        let options = LinkOptions {
-            page_size: page_size(),
-            record_log,
-        };
-        let prepared = Prepared::new(object, arch, &options)?;
+        let prepared = Prepared::new(object, arch, options)?;
         let mut mapping = timed!(
             "map",
             Mapping::new(prepared.image_size(), prepared.image_align())

@@ -80,26 +80,40 @@ fn objects_of_a_batch_call_each_other_in_any_order() {
 
 #[test]
 fn a_batch_image_is_never_writable_and_executable() {
-    let jit = Jit::new().unwrap();
-    let objs = compile_all(&jit, &[EVEN, ODD, DATA]);
-    let batch: Vec<(&str, &[u8])> = objs.iter().map(|o| ("obj", &o[..])).collect();
-    let m = jit.load_batch(&batch).unwrap();
-    let (base, len) = m.image_range().unwrap();
-    let end = base + len as u64;
-    let ours: Vec<_> = maps()
-        .into_iter()
-        .filter(|(s, e, _)| *s < end && *e > base)
-        .collect();
-    for (s, e, p) in &ours {
-        assert!(
-            !(p.contains('w') && p.contains('x')),
-            "{s:#x}-{e:#x} is {p}: writable and executable"
-        );
+    // Default: read-only data shares the code's pages; with
+    // `separate_read_only` it has pages of its own.
+    for (separate, expected) in [
+        (false, &["r-x", "rw-"][..]),
+        (true, &["r-x", "r--", "rw-"][..]),
+    ] {
+        let jit = Jit::with_options(JitOptions {
+            separate_read_only: separate,
+            ..JitOptions::host().unwrap()
+        });
+        let objs = compile_all(&jit, &[EVEN, ODD, DATA]);
+        let batch: Vec<(&str, &[u8])> = objs.iter().map(|o| ("obj", &o[..])).collect();
+        let m = jit.load_batch(&batch).unwrap();
+        let (base, len) = m.image_range().unwrap();
+        let end = base + len as u64;
+        let ours: Vec<_> = maps()
+            .into_iter()
+            .filter(|(s, e, _)| *s < end && *e > base)
+            .collect();
+        for (s, e, p) in &ours {
+            assert!(
+                !(p.contains('w') && p.contains('x')),
+                "{s:#x}-{e:#x} is {p}: writable and executable"
+            );
+        }
+        // One group per protection, shared by all three objects.
+        let perms: Vec<&str> = ours.iter().map(|(_, _, p)| &p[..3]).collect();
+        assert_eq!(perms, expected, "separate_read_only {separate}: {ours:?}");
+        assert_eq!(m.segments().len(), expected.len());
+        // The constant table is read wherever it went.
+        // SAFETY: the C signature of `scaled` above.
+        let scaled = unsafe { m.typed::<extern "C" fn(u32, f64) -> f64>("scaled") }.unwrap();
+        assert_eq!(scaled.get()(2, 2.0), 5.0);
     }
-    // One group per protection, shared by all three objects.
-    let perms: Vec<&str> = ours.iter().map(|(_, _, p)| &p[..3]).collect();
-    assert_eq!(perms, ["r-x", "r--", "rw-"], "{ours:?}");
-    assert_eq!(m.segments().len(), 3);
 }
 
 #[test]

@@ -3,7 +3,9 @@
 
 mod support;
 
-use loader::{Jit, JitOptions, Language};
+use loader::link::LinkOptions;
+use loader::resolve::NoSymbols;
+use loader::{Error, Jit, JitOptions, Language, Module};
 
 const SRC: &str = r#"
 static int counter;
@@ -66,6 +68,71 @@ fn no_mapping_of_the_image_is_writable_and_executable() {
             !(p.contains('w') && p.contains('x')),
             "{s:#x}-{e:#x} is {p}"
         );
+    }
+}
+
+/// The protections of the image's mappings, in address order.
+fn image_perms(m: &Module) -> Vec<String> {
+    let (base, len) = m.image_range().unwrap();
+    let end = base + len as u64;
+    maps()
+        .into_iter()
+        .filter(|(s, e, _)| *s < end && *e > base)
+        .map(|(_, _, p)| p[..3].to_string())
+        .collect()
+}
+
+#[test]
+fn read_only_data_shares_the_code_pages_unless_asked_apart() {
+    for (separate, expected) in [
+        (false, ["r-x", "rw-"].as_slice()),
+        (true, &["r-x", "r--", "rw-"]),
+    ] {
+        let jit = Jit::with_options(JitOptions {
+            separate_read_only: separate,
+            ..JitOptions::host().unwrap()
+        });
+        let m = jit.load_source(SRC, Language::C).unwrap();
+        assert_eq!(image_perms(&m), expected, "separate_read_only {separate}");
+        // The table is read from wherever it went.
+        // SAFETY: pick's C signature.
+        let pick = unsafe { m.typed::<extern "C" fn(i32) -> f64>("pick") }.unwrap();
+        assert_eq!(pick.get()(4), 2.5);
+        let k = m
+            .symbols()
+            .iter()
+            .find(|s| s.name == "k")
+            .expect("the table is listed");
+        let in_code = m.segments().iter().any(|s| {
+            s.protection == loader::link::Protection::ReadExecute
+                && (s.offset..s.offset + s.len).contains(&(k.address - m.image_range().unwrap().0))
+        });
+        assert_eq!(in_code, !separate, "table at {:#x}", k.address);
+    }
+}
+
+#[test]
+fn a_page_size_the_host_cannot_protect_is_refused() {
+    let jit = Jit::with_options(JitOptions::host().unwrap());
+    let object = jit.compile(SRC, Language::C).unwrap();
+    for page_size in [0, 1024, loader::page_size() + 512] {
+        let options = LinkOptions {
+            page_size,
+            ..LinkOptions::host()
+        };
+        let arch = loader::Arch::host().unwrap();
+        let e = Module::load_in_memory(&object, arch, &NoSymbols, &options).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                Error::Unsupported {
+                    what: "page size",
+                    ..
+                }
+            ),
+            "{page_size}: {e:?}"
+        );
+        assert!(e.to_string().contains("host"), "{e}");
     }
 }
 

@@ -229,6 +229,9 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
         })),
         process_symbols: true,
         record_log: req.backend == BackendKind::Jit,
+        // The default layout, the one users run (read-only data apart is
+        // checked by the loader's own tests).
+        separate_read_only: false,
         dlopen_link_args: JitOptions::dlopen_link_args_from_env(),
         // Every request is compiled: compile timings stay real.
         cache: None,

@@ -9,6 +9,7 @@
 
 use crate::bits::Encoding;
 use std::fmt;
+use std::sync::OnceLock;
 
 mod aarch64;
 mod loongarch64;
@@ -97,6 +98,27 @@ impl Arch {
             Arch::Loongarch64 => &loongarch64::Loongarch64,
             Arch::Ppc64le => &ppc64::Ppc64,
         }
+    }
+
+    /// The relocation kinds of this architecture indexed by type: a table
+    /// lookup per relocation instead of a search (built on first use).
+    pub(crate) fn kind_index(self) -> &'static [Option<&'static RelocKind>] {
+        static INDEX: [OnceLock<Box<[Option<&'static RelocKind>]>>; 5] =
+            [const { OnceLock::new() }; 5];
+        INDEX[self as usize].get_or_init(|| {
+            let kinds = self.def().tables().kinds;
+            let len = kinds
+                .iter()
+                .map(|k| k.r_type as usize + 1)
+                .max()
+                .unwrap_or(0);
+            let mut index = vec![None; len];
+            // The first entry of a type wins, as in a search.
+            for k in kinds.iter().rev() {
+                index[k.r_type as usize] = Some(k);
+            }
+            index.into_boxed_slice()
+        })
     }
 
     /// The name of relocation type `r_type` on this architecture
@@ -360,6 +382,11 @@ pub(crate) trait ArchDef: Sync {
     /// (ppc64: a `_DS` relocation on a DQ-form instruction keeps four low
     /// bits, not two, and needs a multiple of 16). `code` holds the bytes of
     /// the section from the place on.
+    /// Whether [`ArchDef::encoding_at`] ever answers other than the table.
+    fn encoding_from_code(&self) -> bool {
+        false
+    }
+
     fn encoding_at(
         &self,
         _r_type: u32,

@@ -388,6 +388,10 @@ impl ArchDef for Ppc64 {
         }
     }
 
+    fn encoding_from_code(&self) -> bool {
+        true
+    }
+
     /// `_DS` kinds on a DQ-form instruction keep four opcode bits.
     fn encoding_at(
         &self,

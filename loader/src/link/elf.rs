@@ -6,9 +6,12 @@ use crate::arch::Arch;
 use crate::error::{Error, Result};
 use object::elf;
 use object::read::elf::{FileHeader, Rela as _, SectionHeader, Sym as _};
-use object::{Endian as _, Endianness, ReadRef as _};
+use object::{LittleEndian, ReadRef as _};
 
-type Header = elf::FileHeader64<Endianness>;
+type Header = elf::FileHeader64<LittleEndian>;
+/// Every supported architecture is little-endian: the byte order is a
+/// type, so each field read is a plain load (no run-time check per field).
+const LE: LittleEndian = LittleEndian;
 
 /// The largest section alignment accepted (1 MiB: page-aligned data of the
 /// largest page size any supported system uses, with room to spare).
@@ -48,15 +51,15 @@ pub enum SymbolDef {
     Undefined,
 }
 
-/// One symbol-table entry.
+/// One symbol-table entry, decoded from the raw table on demand
+/// ([`Object::symbol`]): the linker's hot loops read the raw entries and
+/// [`Object::placement`], and decode (find the name of) only the symbols
+/// they list, resolve or name in an error.
 #[derive(Clone, Debug)]
 pub struct Symbol<'a> {
     pub name: &'a str,
     pub def: SymbolDef,
-    pub size: u64,
     pub kind: u8,
-    pub binding: u8,
-    pub other: u8,
 }
 
 impl Symbol<'_> {
@@ -64,13 +67,18 @@ impl Symbol<'_> {
     pub fn is_section(&self) -> bool {
         self.kind == elf::STT_SECTION
     }
-
-    /// Visible to the loader's callers: global or weak, and defined.
-    pub fn is_exported(&self) -> bool {
-        matches!(self.binding, elf::STB_GLOBAL | elf::STB_WEAK)
-            && !matches!(self.def, SymbolDef::Undefined)
-    }
 }
+
+/// Where a symbol lies, one `u32` per symbol computed while parsing: a
+/// position in [`Object::sections`], or one of the codes below.
+pub type Placement = u32;
+/// `SHN_UNDEF`.
+pub const UNDEFINED: Placement = u32::MAX;
+/// `SHN_ABS`.
+pub const ABSOLUTE: Placement = u32::MAX - 1;
+/// In a section that is not loaded (debug info, a reserved index): an
+/// error if a relocation uses it.
+pub const NOT_LOADED: Placement = u32::MAX - 2;
 
 /// One relocation of a loaded section.
 #[derive(Clone, Copy, Debug)]
@@ -79,43 +87,69 @@ pub struct Reloc {
     pub section: usize,
     pub offset: u64,
     pub r_type: u32,
-    /// Index into [`Object::symbols`].
+    /// Index into the symbol table.
     pub symbol: usize,
     pub addend: i64,
 }
 
 /// A string table checked as UTF-8 once, so that each name in it is a
-/// slice checked only for falling on character boundaries (a UTF-8 check
-/// and a search per name were a tenth of a small load's profile).
+/// slice found without further checks (a UTF-8 check and a search per
+/// name were a tenth of a small load's profile). With `complete`, the
+/// table also ends with a NUL, so every in-range offset on a character
+/// boundary starts a valid name: parsing checks just that per symbol.
 /// `at` answers `None` wherever the per-name path must decide (with its
 /// exact error): no table, a table that is not UTF-8, an offset out of
 /// range, a name without its NUL or cutting a character.
-struct Names<'a>(Option<&'a str>);
+#[derive(Debug)]
+struct Names<'a> {
+    all: Option<&'a str>,
+    complete: bool,
+}
 
 impl<'a> Names<'a> {
     fn of(
         table: &object::read::elf::SectionTable<'a, Header>,
         index: object::SectionIndex,
-        endian: Endianness,
         data: &'a [u8],
     ) -> Names<'a> {
-        Names(
-            (index.0 != 0)
-                .then(|| table.section(index).ok())
-                .flatten()
-                .filter(|sh| sh.sh_type(endian) == elf::SHT_STRTAB)
-                .and_then(|sh| sh.data(endian, data).ok())
-                .and_then(|bytes| std::str::from_utf8(bytes).ok()),
-        )
+        let all = (index.0 != 0)
+            .then(|| table.section(index).ok())
+            .flatten()
+            .filter(|sh| sh.sh_type(LE) == elf::SHT_STRTAB)
+            .and_then(|sh| sh.data(LE, data).ok())
+            .and_then(|bytes| std::str::from_utf8(bytes).ok());
+        Names {
+            all,
+            complete: all.is_some_and(|s| s.ends_with('\0')),
+        }
+    }
+
+    /// Whether [`Names::at`] finds a name at `offset` (for a `complete`
+    /// table: the offset is in range and on a character boundary).
+    fn starts_name(&self, offset: u32) -> bool {
+        self.all.is_some_and(|all| {
+            let at = offset as usize;
+            at < all.len() && all.is_char_boundary(at)
+        })
     }
 
     /// The NUL-terminated name at `offset`, exactly as the string table
     /// reader would find it.
     fn at(&self, offset: u32) -> Option<&'a str> {
-        let all = self.0?;
+        let all = self.all?;
         let start = usize::try_from(offset).ok()?;
         let len = nul_position(all.as_bytes().get(start..)?)?;
         all.get(start..start + len)
+    }
+
+    /// The first bytes of the name at `offset` are `prefix` (false where
+    /// [`Names::at`] finds no name).
+    fn has_prefix(&self, offset: u32, prefix: &[u8]) -> bool {
+        self.all.is_some_and(|all| {
+            all.as_bytes()
+                .get(offset as usize..)
+                .is_some_and(|rest| rest.starts_with(prefix))
+        })
     }
 }
 
@@ -145,18 +179,27 @@ fn nul_position(bytes: &[u8]) -> Option<usize> {
         .map(|p| at + p)
 }
 
-/// The parts of a relocatable ELF object the linker needs.
+/// The parts of a relocatable ELF object the linker needs: the loaded
+/// sections and the relocations as small records, the symbol table as the
+/// object's own bytes (one `u32` placement per symbol beside it).
 #[derive(Debug)]
 pub struct Object<'a> {
     /// Loaded (`SHF_ALLOC`, non-empty) sections, in section-table order.
     pub sections: Vec<Section<'a>>,
-    /// Map from ELF section index to position in `sections`.
-    pub loaded: Vec<Option<usize>>,
-    /// The whole symbol table, index 0 included.
-    pub symbols: Vec<Symbol<'a>>,
+    /// The raw symbol table, index 0 included.
+    raw_symbols: &'a [RawSymbol],
+    /// Where each symbol lies (indexed like `raw_symbols`).
+    placements: Vec<Placement>,
+    /// Symbols (index 0 excluded) that are `SHN_UNDEF`.
+    pub undefined: Vec<usize>,
+    symtab: object::read::elf::SymbolTable<'a, Header>,
+    table: object::read::elf::SectionTable<'a, Header>,
+    names: Names<'a>,
     /// Relocations of loaded sections, grouped by section.
     pub relocs: Vec<Reloc>,
 }
+
+type RawSymbol = elf::Sym64<LittleEndian>;
 
 fn malformed(e: impl std::fmt::Display) -> Error {
     Error::MalformedElf(e.to_string())
@@ -166,19 +209,18 @@ impl<'a> Object<'a> {
     /// Parses and validates `data` as a relocatable object for `arch`.
     pub fn parse(data: &'a [u8], arch: Arch) -> Result<Object<'a>> {
         let header = Header::parse(data).map_err(malformed)?;
-        let endian = header.endian().map_err(malformed)?;
-        if !endian.is_little_endian() {
+        if header.e_ident.data != elf::ELFDATA2LSB {
             return Err(Error::MalformedElf(
                 "big-endian object: every supported architecture is little-endian".into(),
             ));
         }
-        if header.e_type(endian) != elf::ET_REL {
+        if header.e_type(LE) != elf::ET_REL {
             return Err(Error::MalformedElf(format!(
                 "e_type {} is not ET_REL: only relocatable objects (clang -c) are loaded",
-                header.e_type(endian)
+                header.e_type(LE)
             )));
         }
-        let machine = header.e_machine(endian);
+        let machine = header.e_machine(LE);
         if machine != arch.elf_machine() {
             return Err(Error::WrongMachine {
                 expected: arch,
@@ -186,16 +228,15 @@ impl<'a> Object<'a> {
                 found_name: Arch::from_elf_machine(machine).map_or("unknown", Arch::name),
             });
         }
-        let table = header.sections(endian, data).map_err(malformed)?;
-
+        let table = header.sections(LE, data).map_err(malformed)?;
         let mut sections = Vec::new();
         let mut loaded = vec![None; table.len()];
         for (index, sh) in table.iter().enumerate() {
-            let flags = sh.sh_flags(endian);
+            let flags = sh.sh_flags(LE);
             if flags & u64::from(elf::SHF_ALLOC) == 0 {
                 continue;
             }
-            let name = table.section_name(endian, sh).map_err(malformed)?;
+            let name = table.section_name(LE, sh).map_err(malformed)?;
             let name = std::str::from_utf8(name).map_err(|_| {
                 Error::MalformedElf(format!("section {index} has a non-UTF-8 name"))
             })?;
@@ -208,7 +249,7 @@ impl<'a> Object<'a> {
                     ),
                 });
             }
-            let sh_type = sh.sh_type(endian);
+            let sh_type = sh.sh_type(LE);
             if matches!(
                 sh_type,
                 elf::SHT_INIT_ARRAY | elf::SHT_FINI_ARRAY | elf::SHT_PREINIT_ARRAY
@@ -223,11 +264,11 @@ impl<'a> Object<'a> {
                     ),
                 });
             }
-            let size = sh.sh_size(endian);
+            let size = sh.sh_size(LE);
             if size == 0 {
                 continue;
             }
-            let align = sh.sh_addralign(endian).max(1);
+            let align = sh.sh_addralign(LE).max(1);
             if !align.is_power_of_two() || align > MAX_SECTION_ALIGN {
                 return Err(Error::MalformedElf(format!(
                     "section {name}: alignment {align} is not a power of two up to {MAX_SECTION_ALIGN}"
@@ -236,7 +277,7 @@ impl<'a> Object<'a> {
             let data = if sh_type == elf::SHT_NOBITS {
                 None
             } else {
-                let bytes = sh.data(endian, data).map_err(|_| {
+                let bytes = sh.data(LE, data).map_err(|_| {
                     Error::MalformedElf(format!("section {name}: contents lie outside the file"))
                 })?;
                 Some(bytes)
@@ -259,82 +300,59 @@ impl<'a> Object<'a> {
         }
 
         let symtab = table
-            .symbols(endian, data, elf::SHT_SYMTAB)
+            .symbols(LE, data, elf::SHT_SYMTAB)
             .map_err(malformed)?;
-        let names = Names::of(&table, symtab.string_section(), endian, data);
-        let mut symbols = Vec::with_capacity(symtab.len());
-        for (i, sym) in symtab.iter().enumerate() {
-            let name = match names.at(sym.st_name(endian)) {
-                Some(name) => name,
-                None => {
-                    let name = symtab.symbol_name(endian, sym).map_err(malformed)?;
-                    std::str::from_utf8(name).map_err(|_| {
-                        Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name"))
-                    })?
+        let names = Names::of(&table, symtab.string_section(), data);
+        let raw_symbols = symtab.symbols();
+        let mut placements = Vec::with_capacity(raw_symbols.len());
+        let mut undefined = Vec::new();
+        for (i, sym) in raw_symbols.iter().enumerate() {
+            // Names are decoded when used; here only whether there is one.
+            if !(names.complete && names.starts_name(sym.st_name(LE))) {
+                let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
+                std::str::from_utf8(name)
+                    .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))?;
+            }
+            let placement = match sym.st_shndx(LE) {
+                elf::SHN_UNDEF => {
+                    if i != 0 {
+                        undefined.push(i);
+                    }
+                    UNDEFINED
                 }
-            };
-            let shndx = sym.st_shndx(endian);
-            let def = match shndx {
-                elf::SHN_UNDEF => SymbolDef::Undefined,
-                elf::SHN_ABS => SymbolDef::Absolute(sym.st_value(endian)),
+                elf::SHN_ABS => ABSOLUTE,
                 elf::SHN_COMMON => {
+                    let name = Object::raw_name(&symtab, &names, sym);
                     return Err(Error::Unsupported {
                         arch,
                         what: "COMMON symbol",
                         detail: format!("`{name}` (compile with -fno-common, clang's default)"),
-                    })
+                    });
                 }
                 _ => {
                     let section = symtab
-                        .symbol_section(endian, sym, object::SymbolIndex(i))
+                        .symbol_section(LE, sym, object::SymbolIndex(i))
                         .map_err(malformed)?
                         .map_or(0, |s| s.0);
                     if section >= table.len() {
+                        let name = Object::raw_name(&symtab, &names, sym);
                         return Err(Error::MalformedElf(format!(
                             "symbol `{name}` refers to section {section}, past the section table"
                         )));
                     }
-                    SymbolDef::Section {
-                        section,
-                        value: sym.st_value(endian),
-                    }
+                    loaded[section].map_or(NOT_LOADED, |pos| pos as Placement)
                 }
             };
-            // Name section symbols after their section, for logs.
-            let name = if sym.st_type() == elf::STT_SECTION {
-                match def {
-                    // A loaded section's name is known already.
-                    SymbolDef::Section { section, .. } if loaded[section].is_some() => {
-                        loaded[section].map_or(name, |pos| sections[pos].name)
-                    }
-                    SymbolDef::Section { section, .. } => table
-                        .section(object::SectionIndex(section))
-                        .ok()
-                        .and_then(|s| table.section_name(endian, s).ok())
-                        .and_then(|n| std::str::from_utf8(n).ok())
-                        .unwrap_or(name),
-                    _ => name,
-                }
-            } else {
-                name
-            };
-            symbols.push(Symbol {
-                name,
-                def,
-                size: sym.st_size(endian),
-                kind: sym.st_type(),
-                binding: sym.st_bind(),
-                other: sym.st_other(),
-            });
+            placements.push(placement);
         }
 
         let mut relocs = Vec::new();
         for (index, sh) in table.iter().enumerate() {
-            let sh_type = sh.sh_type(endian);
+            let sh_type = sh.sh_type(LE);
             if sh_type != elf::SHT_RELA && sh_type != elf::SHT_REL {
                 continue;
             }
-            let target = sh.sh_info(endian) as usize;
+            let target = sh.sh_info(LE) as usize;
             let Some(&Some(target_pos)) = loaded.get(target) else {
                 // Relocations of sections we do not load (debug info,
                 // address-significance tables) are dropped with them.
@@ -349,42 +367,151 @@ impl<'a> Object<'a> {
                     ),
                 });
             }
-            let entries: &[elf::Rela64<Endianness>] = data
-                .read_slice_at(sh.sh_offset(endian), sh.sh_size(endian) as usize / 24)
+            let entries: &[elf::Rela64<LittleEndian>] = data
+                .read_slice_at(sh.sh_offset(LE), sh.sh_size(LE) as usize / 24)
                 .map_err(|_| {
                     Error::MalformedElf(format!("relocation section {index} lies outside the file"))
                 })?;
             relocs.reserve(entries.len());
             for rela in entries {
-                let symbol = rela.r_sym(endian, false) as usize;
-                if symbol >= symbols.len() {
+                let symbol = rela.r_sym(LE, false) as usize;
+                if symbol >= raw_symbols.len() {
                     return Err(Error::MalformedElf(format!(
                         "relocation in section {index} refers to symbol {symbol}, past the symbol table"
                     )));
                 }
                 relocs.push(Reloc {
                     section: target_pos,
-                    offset: rela.r_offset(endian),
-                    r_type: rela.r_type(endian, false),
+                    offset: rela.r_offset(LE),
+                    r_type: rela.r_type(LE, false),
                     symbol,
-                    addend: rela.r_addend(endian),
+                    addend: rela.r_addend(LE),
                 });
             }
         }
 
         Ok(Object {
             sections,
-            loaded,
-            symbols,
+            raw_symbols,
+            placements,
+            undefined,
+            symtab,
+            table,
+            names,
             relocs,
         })
     }
 
-    /// The loaded section a symbol is defined in, if any.
-    pub fn symbol_section(&self, symbol: &Symbol<'_>) -> Option<usize> {
-        match symbol.def {
-            SymbolDef::Section { section, .. } => self.loaded.get(section).copied().flatten(),
-            _ => None,
+    /// The name of a raw symbol (checked while parsing; "" if it was not).
+    fn raw_name(
+        symtab: &object::read::elf::SymbolTable<'a, Header>,
+        names: &Names<'a>,
+        sym: &RawSymbol,
+    ) -> &'a str {
+        let offset = sym.st_name(LE);
+        if names.complete && names.starts_name(offset) {
+            return names.at(offset).unwrap_or("");
+        }
+        symtab
+            .symbol_name(LE, sym)
+            .ok()
+            .and_then(|n| std::str::from_utf8(n).ok())
+            .unwrap_or("")
+    }
+
+    /// Number of symbols, index 0 included.
+    pub fn symbol_count(&self) -> usize {
+        self.raw_symbols.len()
+    }
+
+    /// Where symbol `index` lies.
+    #[inline]
+    pub fn placement(&self, index: usize) -> Placement {
+        self.placements[index]
+    }
+
+    /// The raw value (`st_value`) of symbol `index`.
+    #[inline]
+    pub fn value(&self, index: usize) -> u64 {
+        self.raw_symbols[index].st_value(LE)
+    }
+
+    /// The size (`st_size`) of symbol `index`.
+    #[inline]
+    pub fn size(&self, index: usize) -> u64 {
+        self.raw_symbols[index].st_size(LE)
+    }
+
+    /// The `st_other` byte of symbol `index` (ppc64 local entry).
+    #[inline]
+    pub fn other(&self, index: usize) -> u8 {
+        self.raw_symbols[index].st_other
+    }
+
+    /// Type, binding, and whether symbol `index` names an assembler-local
+    /// `.L` label, without decoding its name.
+    #[inline]
+    pub fn kind_binding_local_label(&self, index: usize) -> (u8, u8, bool) {
+        let sym = &self.raw_symbols[index];
+        (
+            sym.st_type(),
+            sym.st_bind(),
+            self.names.has_prefix(sym.st_name(LE), b".L"),
+        )
+    }
+
+    /// The name of symbol `index` (its section's, for a section symbol).
+    pub fn symbol_name(&self, index: usize) -> &'a str {
+        let sym = &self.raw_symbols[index];
+        let name = Object::raw_name(&self.symtab, &self.names, sym);
+        if sym.st_type() != elf::STT_SECTION {
+            return name;
+        }
+        // Name section symbols after their section, for logs.
+        match self.placements[index] {
+            UNDEFINED | ABSOLUTE => name,
+            NOT_LOADED => self
+                .symtab
+                .symbol_section(LE, sym, object::SymbolIndex(index))
+                .ok()
+                .flatten()
+                .and_then(|s| self.table.section(s).ok())
+                .and_then(|s| self.table.section_name(LE, s).ok())
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .unwrap_or(name),
+            pos => self.sections[pos as usize].name,
+        }
+    }
+
+    /// Symbol `index`, decoded.
+    pub fn symbol(&self, index: usize) -> Symbol<'a> {
+        let sym = &self.raw_symbols[index];
+        let def = match self.placements[index] {
+            UNDEFINED => SymbolDef::Undefined,
+            ABSOLUTE => SymbolDef::Absolute(sym.st_value(LE)),
+            _ => SymbolDef::Section {
+                section: self
+                    .symtab
+                    .symbol_section(LE, sym, object::SymbolIndex(index))
+                    .ok()
+                    .flatten()
+                    .map_or(0, |s| s.0),
+                value: sym.st_value(LE),
+            },
+        };
+        Symbol {
+            name: self.symbol_name(index),
+            def,
+            kind: sym.st_type(),
+        }
+    }
+
+    /// The loaded section symbol `index` is defined in, if any.
+    #[inline]
+    pub fn symbol_section(&self, index: usize) -> Option<usize> {
+        match self.placements[index] {
+            UNDEFINED | ABSOLUTE | NOT_LOADED => None,
+            pos => Some(pos as usize),
         }
     }
 }

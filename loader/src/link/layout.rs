@@ -6,12 +6,15 @@
 //!   read + execute            read-only                            read + write
 //! ```
 //! Each group starts on a page boundary. The GOT is read-only: every slot is
-//! filled at link time, nothing writes it afterwards.
+//! filled at link time, nothing writes it afterwards. Without
+//! `separate_read_only` the first two groups are one, read + execute (the
+//! traditional text segment, `ld -z noseparate-code`): one page and one
+//! `mprotect` fewer per image, which is a third of a small load; no page is
+//! ever writable and executable either way.
 
 use super::elf::{Object, SectionClass};
 use crate::arch::{ArchDef, RelocKind, Target};
 use crate::error::{Error, Result};
-use std::collections::HashMap;
 
 /// The largest image the loader builds. Kernels are kilobytes to megabytes;
 /// the cap keeps a hostile size field from asking for the whole address
@@ -41,13 +44,13 @@ pub struct Layout {
     /// Image offset of each loaded section (indexed like `Object::sections`).
     pub section_offsets: Vec<u64>,
     pub got_offset: u64,
-    /// GOT slot index of each symbol that has one.
-    pub got_slots: HashMap<usize, usize>,
+    /// GOT slot index of each symbol (see [`Layout::got_slot_of`]).
+    got_slots: SymbolSlots,
     /// Symbols with slots, in slot order.
     pub got_symbols: Vec<usize>,
     pub stub_offset: u64,
-    /// Stub index of each symbol that has one.
-    pub stubs: HashMap<usize, usize>,
+    /// Stub index of each symbol (see [`Layout::stub_of`]).
+    stubs: SymbolSlots,
     /// Symbols with stubs, in stub order.
     pub stub_symbols: Vec<usize>,
     pub stub_size: u64,
@@ -58,15 +61,58 @@ pub struct Layout {
     pub align: u64,
 }
 
+/// A slot (GOT entry or stub) number per symbol: a vector indexed by
+/// symbol, allocated only once some symbol has a slot (a hash map lookup
+/// per branch was a tenth of a small load).
+#[derive(Debug, Clone, Default)]
+struct SymbolSlots(Vec<u32>);
+
+impl SymbolSlots {
+    const NONE: u32 = u32::MAX;
+
+    fn get(&self, sym: usize) -> Option<usize> {
+        self.0
+            .get(sym)
+            .filter(|&&s| s != SymbolSlots::NONE)
+            .map(|&s| s as usize)
+    }
+
+    /// The slot of `sym`, given the next one (pushing `sym` on `order`)
+    /// if it has none yet.
+    fn get_or_add(&mut self, sym: usize, symbols: usize, order: &mut Vec<usize>) {
+        if self.0.is_empty() {
+            self.0 = vec![SymbolSlots::NONE; symbols];
+        }
+        if self.0[sym] == SymbolSlots::NONE {
+            self.0[sym] = order.len() as u32;
+            order.push(sym);
+        }
+    }
+}
+
+impl Layout {
+    /// The GOT slot number of `sym`, if it has one.
+    #[inline]
+    pub fn got_slot_of(&self, sym: usize) -> Option<usize> {
+        self.got_slots.get(sym)
+    }
+
+    /// The stub number of `sym`, if it has one.
+    #[inline]
+    pub fn stub_of(&self, sym: usize) -> Option<usize> {
+        self.stubs.get(sym)
+    }
+}
+
 fn align_up(v: u64, a: u64) -> u64 {
     v.div_ceil(a) * a
 }
 
 /// GOT slots and stubs one object needs.
 struct Indirections {
-    got_slots: HashMap<usize, usize>,
+    got_slots: SymbolSlots,
     got_symbols: Vec<usize>,
-    stubs: HashMap<usize, usize>,
+    stubs: SymbolSlots,
     stub_symbols: Vec<usize>,
 }
 
@@ -74,45 +120,39 @@ impl Indirections {
     /// Which symbols need GOT slots and stubs (known before any address
     /// is, so the image size is fixed up front).
     fn of(obj: &Object<'_>, kinds: &[Option<&RelocKind>], def: &dyn ArchDef) -> Indirections {
-        let mut got_symbols = Vec::new();
-        let mut got_slots = HashMap::new();
-        let mut stub_symbols = Vec::new();
-        let mut stubs = HashMap::new();
-        let mut slot = |sym: usize, got_symbols: &mut Vec<usize>| {
-            got_slots.entry(sym).or_insert_with(|| {
-                got_symbols.push(sym);
-                got_symbols.len() - 1
-            });
+        let symbols = obj.symbol_count();
+        let mut ind = Indirections {
+            got_slots: SymbolSlots::default(),
+            got_symbols: Vec::new(),
+            stubs: SymbolSlots::default(),
+            stub_symbols: Vec::new(),
         };
         for (r, kind) in obj.relocs.iter().zip(kinds) {
             let Some(kind) = kind else {
                 continue; // reported with full context when applied
             };
             match kind.target() {
-                Some(Target::GotSlot) => slot(r.symbol, &mut got_symbols),
+                Some(Target::GotSlot) => {
+                    ind.got_slots
+                        .get_or_add(r.symbol, symbols, &mut ind.got_symbols)
+                }
                 Some(Target::Branch) => {
                     // Only symbols defined outside the object can be out of
                     // reach: the object itself is far smaller than any
                     // branch range that has a stub form.
-                    let external = obj.symbol_section(&obj.symbols[r.symbol]).is_none()
-                        && def.special_symbol(obj.symbols[r.symbol].name).is_none();
+                    let external = obj.symbol_section(r.symbol).is_none()
+                        && def.special_symbol(obj.symbol_name(r.symbol)).is_none();
                     if external {
-                        slot(r.symbol, &mut got_symbols);
-                        stubs.entry(r.symbol).or_insert_with(|| {
-                            stub_symbols.push(r.symbol);
-                            stub_symbols.len() - 1
-                        });
+                        ind.got_slots
+                            .get_or_add(r.symbol, symbols, &mut ind.got_symbols);
+                        ind.stubs
+                            .get_or_add(r.symbol, symbols, &mut ind.stub_symbols);
                     }
                 }
                 _ => {}
             }
         }
-        Indirections {
-            got_slots,
-            got_symbols,
-            stubs,
-            stub_symbols,
-        }
+        ind
     }
 }
 
@@ -190,8 +230,9 @@ impl Layout {
         kinds: &[Option<&RelocKind>],
         def: &dyn ArchDef,
         page_size: u64,
+        separate_read_only: bool,
     ) -> Result<Layout> {
-        let mut layouts = Layout::plan_many(&[(obj, kinds)], def, page_size)?;
+        let mut layouts = Layout::plan_many(&[(obj, kinds)], def, page_size, separate_read_only)?;
         Ok(layouts.pop().expect("one layout per object"))
     }
 
@@ -205,6 +246,7 @@ impl Layout {
         objs: &[(&Object<'_>, &[Option<&RelocKind>])],
         def: &dyn ArchDef,
         page_size: u64,
+        separate_read_only: bool,
     ) -> Result<Vec<Layout>> {
         let arch = def.arch();
         if !page_size.is_power_of_two() {
@@ -245,10 +287,13 @@ impl Layout {
             let stubs = stub_size * ind[k].stub_symbols.len() as u64;
             stub_offsets[k] = p.reserve(def.stub_align(), stubs)?;
         }
-        p.close(start, Protection::ReadExecute);
+        if separate_read_only {
+            p.close(start, Protection::ReadExecute);
+        }
 
-        // GOT, GOT-adjacent sections, read-only data.
-        let start = p.cursor;
+        // GOT, GOT-adjacent sections, read-only data: their own read-only
+        // pages, or after the code in its read + execute pages.
+        let start = if separate_read_only { p.cursor } else { start };
         for (k, &(obj, _)) in objs.iter().enumerate() {
             got_offsets[k] = p.reserve(8, 8 * ind[k].got_symbols.len() as u64)?;
             for (i, s) in obj.sections.iter().enumerate() {
@@ -264,7 +309,14 @@ impl Layout {
         }
         // A GOT of zero slots still has a base address; keep the segment
         // non-empty only if something is in it.
-        p.close(start, Protection::ReadOnly);
+        p.close(
+            start,
+            if separate_read_only {
+                Protection::ReadOnly
+            } else {
+                Protection::ReadExecute
+            },
+        );
 
         let start = p.cursor;
         for (k, &(obj, _)) in objs.iter().enumerate() {
