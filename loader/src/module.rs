@@ -389,6 +389,7 @@ impl Module {
             "link",
             prepared.link_for_module(base, mapping.bytes_mut(), resolver, &mut symbols, &mut log)
         )?;
+        symbols.shrink_to_fit();
         let segments = prepared.segments().to_vec();
         timed!("protect", mapping.protect(&segments))?;
         tracing::debug!(

@@ -549,23 +549,24 @@ impl<'a> Prepared<'a> {
         log: &mut Vec<RelocRecord>,
     ) -> Result<()> {
         let ctx = self.relocate(base, image, resolver, log)?;
-        // Counted first: no regrowth while listing (and, for a single
-        // load, no spare room kept by the module).
-        let (count, name_bytes) = self
-            .listed_symbols(&ctx)
-            .fold((0, 0), |(n, b), s| (n + 1, b + s.name.len()));
-        if count > SymbolList::MAX_LEN - symbols.len() {
+        // Room for every symbol the raw entries allow (names are looked up
+        // once, while listing: a counting pass doing it too cost as much
+        // as the listing); the caller gives back what is left over.
+        let bound = (1..self.obj.symbol_count())
+            .filter(|&i| self.may_list(i).is_some())
+            .count();
+        if bound > SymbolList::MAX_LEN - symbols.len() {
             return Err(Error::Unsupported {
                 arch: self.def.arch(),
                 what: "symbol count",
                 detail: format!(
-                    "{} + {count} symbols is more than the {}-symbol cap of a module",
+                    "{} + {bound} symbols is more than the {}-symbol cap of a module",
                     symbols.len(),
                     SymbolList::MAX_LEN
                 ),
             });
         }
-        symbols.reserve(count, name_bytes);
+        symbols.reserve(bound, 16 * bound);
         for s in self.listed_symbols(&ctx) {
             symbols.push(s);
         }
@@ -639,30 +640,38 @@ impl<'a> Prepared<'a> {
         Ok(ctx)
     }
 
+    /// Whether symbol `i` may be listed, decided on its raw entry (the name
+    /// can still rule it out): `(kind, exported)` if so.
+    #[inline]
+    fn may_list(&self, i: usize) -> Option<(u8, bool)> {
+        let obj = &self.obj;
+        if obj.placement(i) == elf::UNDEFINED {
+            return None;
+        }
+        let (kind, binding, local_label) = obj.kind_binding_local_label(i);
+        if kind == object::elf::STT_SECTION || kind == object::elf::STT_FILE {
+            return None;
+        }
+        let exported = matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK);
+        // Assembler-local labels (`.LCPI3_0`, a constant-pool entry each)
+        // name no function or variable and are most of the symbol table
+        // of a large kernel. Listed only with a log, whose targets they
+        // are.
+        if local_label && !exported && !self.record_log {
+            return None;
+        }
+        Some((kind, exported))
+    }
+
     /// The symbols a linked image lists, at their addresses (decided on
     /// the raw entries: only listed names are looked up).
     fn listed_symbols<'c>(
         &'c self,
         ctx: &'c Ctx<'c, 'a>,
     ) -> impl Iterator<Item = SymbolRef<'a>> + 'c {
-        let obj = &self.obj;
-        (1..obj.symbol_count()).filter_map(move |i| {
-            if obj.placement(i) == elf::UNDEFINED {
-                return None;
-            }
-            let (kind, binding, local_label) = obj.kind_binding_local_label(i);
-            if kind == object::elf::STT_SECTION || kind == object::elf::STT_FILE {
-                return None;
-            }
-            let exported = matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK);
-            // Assembler-local labels (`.LCPI3_0`, a constant-pool entry
-            // each) name no function or variable and are most of the
-            // symbol table of a large kernel. Listed only with a log,
-            // whose targets they are.
-            if local_label && !exported && !self.record_log {
-                return None;
-            }
-            let name = obj.symbol_name(i);
+        (1..self.obj.symbol_count()).filter_map(move |i| {
+            let (kind, exported) = self.may_list(i)?;
+            let name = self.obj.symbol_name(i);
             // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code and
             // data runs for disassemblers; they name nothing.
             if name.is_empty() || name.starts_with('$') {
@@ -671,7 +680,7 @@ impl<'a> Prepared<'a> {
             Some(SymbolRef {
                 name,
                 address: ctx.addresses[i],
-                size: obj.size(i),
+                size: self.obj.size(i),
                 is_function: kind == object::elf::STT_FUNC,
                 exported,
             })
