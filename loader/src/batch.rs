@@ -1,7 +1,8 @@
 //! Many objects linked into ONE image: the code of every object packed
-//! into shared pages, then every object's GOT and read-only data, then
-//! every object's writable data; one mapping, one protection flip per
-//! group, no mmap/munmap per kernel.
+//! into shared pages, then every object's GOT and read-only data (in the
+//! code's pages unless `separate_read_only`), then every object's writable
+//! data; one mapping, one protection flip per group, no mmap/munmap per
+//! kernel.
 //!
 //! Global and weak symbols of each object are visible to the others (calls
 //! between objects work whatever their order in the batch); the rest goes to

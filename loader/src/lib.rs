@@ -3,8 +3,9 @@
 //! C source or LLVM IR goes to `clang -c` on stdin; the relocatable ELF
 //! object comes back on stdout; this crate parses it, lays its sections out
 //! in one anonymous mapping, applies the relocations itself (x86_64,
-//! aarch64, riscv64, loongarch64, ppc64le), flips the protections (code
-//! read+execute, constants read-only, data read+write: never writable and
+//! aarch64, riscv64, loongarch64, ppc64le), flips the protections (code and
+//! constants read+execute, or constants read-only with
+//! `JitOptions::separate_read_only`; data read+write: never writable and
 //! executable at once), flushes the instruction cache, and calls the code
 //! through libffi or a typed function pointer. No temp file, no `dlopen`, no
 //! LLVM library: only a `clang` binary.
