@@ -119,9 +119,12 @@ impl Args {
                     let arch = Arch::host().expect("host");
                     let k =
                         sized_kernel(&Compiler::new(arch).expect("clang"), "profiled", kib * 1024);
+                    let t = cpu_now();
                     for _ in 0..n {
                         load_once(&k.object, arch);
                     }
+                    let per = (cpu_now() - t) / n.max(1);
+                    eprintln!("{n} loads, {} each (thread CPU)", us(per));
                     std::process::exit(0);
                 }
                 "--profile-batch" => {

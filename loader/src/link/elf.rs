@@ -69,8 +69,8 @@ impl Symbol<'_> {
     }
 }
 
-/// Where a symbol lies, one `u32` per symbol computed while parsing: a
-/// position in [`Object::sections`], or one of the codes below.
+/// Where a symbol lies ([`Object::placement`]): a position in
+/// [`Object::sections`], or one of the codes below.
 pub type Placement = u32;
 /// `SHN_UNDEF`.
 pub const UNDEFINED: Placement = u32::MAX;
@@ -80,7 +80,7 @@ pub const ABSOLUTE: Placement = u32::MAX - 1;
 /// error if a relocation uses it.
 pub const NOT_LOADED: Placement = u32::MAX - 2;
 
-/// One relocation of a loaded section.
+/// One relocation of a loaded section, decoded from its raw entry.
 #[derive(Clone, Copy, Debug)]
 pub struct Reloc {
     /// Index into [`Object::sections`] of the section patched.
@@ -180,26 +180,53 @@ fn nul_position(bytes: &[u8]) -> Option<usize> {
 }
 
 /// The parts of a relocatable ELF object the linker needs: the loaded
-/// sections and the relocations as small records, the symbol table as the
-/// object's own bytes (one `u32` placement per symbol beside it).
+/// sections as small records; the symbol table and the relocations as the
+/// object's own bytes, read in place (copying them was a per-load
+/// allocation of up to a megabyte for a large kernel).
 #[derive(Debug)]
 pub struct Object<'a> {
     /// Loaded (`SHF_ALLOC`, non-empty) sections, in section-table order.
     pub sections: Vec<Section<'a>>,
     /// The raw symbol table, index 0 included.
     raw_symbols: &'a [RawSymbol],
-    /// Where each symbol lies (indexed like `raw_symbols`).
+    /// Where each symbol lies, decided while checking the table: four
+    /// bytes a symbol, read by every relocation and listing step.
     placements: Vec<Placement>,
-    /// Symbols (index 0 excluded) that are `SHN_UNDEF`.
+    /// Symbols (index 0 excluded) that are `SHN_UNDEF`, in table order.
     pub undefined: Vec<usize>,
     symtab: object::read::elf::SymbolTable<'a, Header>,
     table: object::read::elf::SectionTable<'a, Header>,
     names: Names<'a>,
-    /// Relocations of loaded sections, grouped by section.
-    pub relocs: Vec<Reloc>,
+    /// The relocation sections of loaded sections, in section-table order;
+    /// relocations are numbered across them in that order.
+    rela_sets: Vec<RelaSet<'a>>,
+    reloc_count: usize,
+}
+
+/// The relocations of one loaded section, as raw entries.
+#[derive(Debug)]
+struct RelaSet<'a> {
+    /// Position in [`Object::sections`] of the section patched.
+    section: usize,
+    /// Number of the first relocation.
+    first: usize,
+    entries: &'a [RawRela],
 }
 
 type RawSymbol = elf::Sym64<LittleEndian>;
+type RawRela = elf::Rela64<LittleEndian>;
+
+/// A raw relocation of the section at `section`, decoded.
+#[inline]
+fn decode(rela: &RawRela, section: usize) -> Reloc {
+    Reloc {
+        section,
+        offset: rela.r_offset(LE),
+        r_type: rela.r_type(LE, false),
+        symbol: rela.r_sym(LE, false) as usize,
+        addend: rela.r_addend(LE),
+    }
+}
 
 fn malformed(e: impl std::fmt::Display) -> Error {
     Error::MalformedElf(e.to_string())
@@ -340,13 +367,15 @@ impl<'a> Object<'a> {
                             "symbol `{name}` refers to section {section}, past the section table"
                         )));
                     }
+                    // Reserved indexes map to section 0, never loaded.
                     loaded[section].map_or(NOT_LOADED, |pos| pos as Placement)
                 }
             };
             placements.push(placement);
         }
 
-        let mut relocs = Vec::new();
+        let mut rela_sets = Vec::new();
+        let mut reloc_count = 0;
         for (index, sh) in table.iter().enumerate() {
             let sh_type = sh.sh_type(LE);
             if sh_type != elf::SHT_RELA && sh_type != elf::SHT_REL {
@@ -372,7 +401,6 @@ impl<'a> Object<'a> {
                 .map_err(|_| {
                     Error::MalformedElf(format!("relocation section {index} lies outside the file"))
                 })?;
-            relocs.reserve(entries.len());
             for rela in entries {
                 let symbol = rela.r_sym(LE, false) as usize;
                 if symbol >= raw_symbols.len() {
@@ -380,14 +408,13 @@ impl<'a> Object<'a> {
                         "relocation in section {index} refers to symbol {symbol}, past the symbol table"
                     )));
                 }
-                relocs.push(Reloc {
-                    section: target_pos,
-                    offset: rela.r_offset(LE),
-                    r_type: rela.r_type(LE, false),
-                    symbol,
-                    addend: rela.r_addend(LE),
-                });
             }
+            rela_sets.push(RelaSet {
+                section: target_pos,
+                first: reloc_count,
+                entries,
+            });
+            reloc_count += entries.len();
         }
 
         Ok(Object {
@@ -398,8 +425,29 @@ impl<'a> Object<'a> {
             symtab,
             table,
             names,
-            relocs,
+            rela_sets,
+            reloc_count,
         })
+    }
+
+    /// Number of relocations of loaded sections.
+    pub fn reloc_count(&self) -> usize {
+        self.reloc_count
+    }
+
+    /// Every relocation of a loaded section, in order (its position is its
+    /// number), decoded from the object's bytes.
+    pub fn relocs(&self) -> impl Iterator<Item = Reloc> + '_ {
+        self.rela_sets
+            .iter()
+            .flat_map(|set| set.entries.iter().map(|rela| decode(rela, set.section)))
+    }
+
+    /// Relocation number `index`.
+    pub fn reloc(&self, index: usize) -> Reloc {
+        let set = self.rela_sets.partition_point(|s| s.first <= index) - 1;
+        let set = &self.rela_sets[set];
+        decode(&set.entries[index - set.first], set.section)
     }
 
     /// The name of a raw symbol (checked while parsing; "" if it was not).
@@ -468,7 +516,7 @@ impl<'a> Object<'a> {
             return name;
         }
         // Name section symbols after their section, for logs.
-        match self.placements[index] {
+        match self.placement(index) {
             UNDEFINED | ABSOLUTE => name,
             NOT_LOADED => self
                 .symtab
@@ -486,7 +534,7 @@ impl<'a> Object<'a> {
     /// Symbol `index`, decoded.
     pub fn symbol(&self, index: usize) -> Symbol<'a> {
         let sym = &self.raw_symbols[index];
-        let def = match self.placements[index] {
+        let def = match self.placement(index) {
             UNDEFINED => SymbolDef::Undefined,
             ABSOLUTE => SymbolDef::Absolute(sym.st_value(LE)),
             _ => SymbolDef::Section {
@@ -509,7 +557,7 @@ impl<'a> Object<'a> {
     /// The loaded section symbol `index` is defined in, if any.
     #[inline]
     pub fn symbol_section(&self, index: usize) -> Option<usize> {
-        match self.placements[index] {
+        match self.placement(index) {
             UNDEFINED | ABSOLUTE | NOT_LOADED => None,
             pos => Some(pos as usize),
         }

@@ -13,7 +13,7 @@
 //! ever writable and executable either way.
 
 use super::elf::{Object, SectionClass};
-use crate::arch::{ArchDef, RelocKind, Target};
+use crate::arch::{ArchDef, Target};
 use crate::error::{Error, Result};
 
 /// The largest image the loader builds. Kernels are kilobytes to megabytes;
@@ -119,7 +119,8 @@ struct Indirections {
 impl Indirections {
     /// Which symbols need GOT slots and stubs (known before any address
     /// is, so the image size is fixed up front).
-    fn of(obj: &Object<'_>, kinds: &[Option<&RelocKind>], def: &dyn ArchDef) -> Indirections {
+    fn of(obj: &Object<'_>, def: &dyn ArchDef) -> Indirections {
+        let kinds = def.arch().kind_index();
         let symbols = obj.symbol_count();
         let mut ind = Indirections {
             got_slots: SymbolSlots::default(),
@@ -127,8 +128,8 @@ impl Indirections {
             stubs: SymbolSlots::default(),
             stub_symbols: Vec::new(),
         };
-        for (r, kind) in obj.relocs.iter().zip(kinds) {
-            let Some(kind) = kind else {
+        for r in obj.relocs() {
+            let Some(kind) = super::kind_of(kinds, r.r_type) else {
                 continue; // reported with full context when applied
             };
             match kind.target() {
@@ -227,23 +228,22 @@ impl Layout {
     /// stubs, then where every section goes.
     pub fn plan(
         obj: &Object<'_>,
-        kinds: &[Option<&RelocKind>],
         def: &dyn ArchDef,
         page_size: u64,
         separate_read_only: bool,
     ) -> Result<Layout> {
-        let mut layouts = Layout::plan_many(&[(obj, kinds)], def, page_size, separate_read_only)?;
+        let mut layouts = Layout::plan_many(&[obj], def, page_size, separate_read_only)?;
         Ok(layouts.pop().expect("one layout per object"))
     }
 
     /// Lays out several objects in one image: the code (and stubs) of all
     /// of them, then their GOTs and read-only data, then their writable
     /// data, so each protection group is one run of pages shared by every
-    /// object. `kinds` are the objects' relocation kinds, looked up once. Each returned layout places its object's sections at
+    /// object. Each returned layout places its object's sections at
     /// offsets of the common image and carries the common segments, size
     /// and alignment.
     pub fn plan_many(
-        objs: &[(&Object<'_>, &[Option<&RelocKind>])],
+        objs: &[&Object<'_>],
         def: &dyn ArchDef,
         page_size: u64,
         separate_read_only: bool,
@@ -256,14 +256,8 @@ impl Layout {
                 detail: format!("{page_size} is not a power of two"),
             });
         }
-        let ind: Vec<Indirections> = objs
-            .iter()
-            .map(|(o, kinds)| Indirections::of(o, kinds, def))
-            .collect();
-        let mut offsets: Vec<Vec<u64>> = objs
-            .iter()
-            .map(|(o, _)| vec![0; o.sections.len()])
-            .collect();
+        let ind: Vec<Indirections> = objs.iter().map(|o| Indirections::of(o, def)).collect();
+        let mut offsets: Vec<Vec<u64>> = objs.iter().map(|o| vec![0; o.sections.len()]).collect();
         let mut got_offsets = vec![0; objs.len()];
         let mut stub_offsets = vec![0; objs.len()];
         let mut p = Planner {
@@ -278,7 +272,7 @@ impl Layout {
 
         // Code, then stubs, of every object.
         let start = p.cursor;
-        for (k, &(obj, _)) in objs.iter().enumerate() {
+        for (k, &obj) in objs.iter().enumerate() {
             for (i, s) in obj.sections.iter().enumerate() {
                 if s.class == SectionClass::Code {
                     p.place(obj, i, &mut offsets[k])?;
@@ -294,7 +288,7 @@ impl Layout {
         // GOT, GOT-adjacent sections, read-only data: their own read-only
         // pages, or after the code in its read + execute pages.
         let start = if separate_read_only { p.cursor } else { start };
-        for (k, &(obj, _)) in objs.iter().enumerate() {
+        for (k, &obj) in objs.iter().enumerate() {
             got_offsets[k] = p.reserve(8, 8 * ind[k].got_symbols.len() as u64)?;
             for (i, s) in obj.sections.iter().enumerate() {
                 if p.is_adjacent(s.name) {
@@ -319,7 +313,7 @@ impl Layout {
         );
 
         let start = p.cursor;
-        for (k, &(obj, _)) in objs.iter().enumerate() {
+        for (k, &obj) in objs.iter().enumerate() {
             for (i, s) in obj.sections.iter().enumerate() {
                 if s.class == SectionClass::Writable && !p.is_adjacent(s.name) {
                     p.place(obj, i, &mut offsets[k])?;

@@ -20,7 +20,7 @@ use crate::arch::{
 use crate::bits::{EncodeError, Encoding};
 use crate::error::{Error, Result};
 use crate::resolve::Resolver;
-use elf::{Object, SymbolDef};
+use elf::{Object, Reloc, SymbolDef};
 use layout::Layout;
 use std::collections::HashMap;
 
@@ -239,12 +239,11 @@ pub struct Prepared<'a> {
     layout: Layout,
     def: &'static dyn ArchDef,
     record_log: bool,
-    /// For each pair-high relocation, its place's image offset -> index in
-    /// `obj.relocs`.
+    /// For each pair-high relocation, its place's image offset -> its
+    /// number.
     pair_highs: HashMap<u64, usize>,
-    /// The kind of each relocation (`None`: unknown or refused type),
-    /// looked up once.
-    kinds: Vec<Option<&'static RelocKind>>,
+    /// The arch's relocation kinds by type (`None`: unknown or refused).
+    kinds: &'static [Option<&'static RelocKind>],
     /// The arch picks a relocation's encoding from the instruction.
     encoding_from_code: bool,
     /// Branches to symbols defined outside the object always take stubs.
@@ -343,15 +342,8 @@ impl<'a> Prepared<'a> {
     pub fn new(object: &'a [u8], arch: Arch, options: &LinkOptions) -> Result<Prepared<'a>> {
         let obj = Object::parse(object, arch)?;
         let def = arch.def();
-        let kinds = kinds_of(&obj, def);
-        let layout = Layout::plan(
-            &obj,
-            &kinds,
-            def,
-            options.page_size,
-            options.separate_read_only,
-        )?;
-        Ok(Prepared::from_layout(obj, kinds, layout, def, options))
+        let layout = Layout::plan(&obj, def, options.page_size, options.separate_read_only)?;
+        Ok(Prepared::from_layout(obj, layout, def, options))
     }
 
     /// Parses several objects and plans ONE image for all of them (see
@@ -370,28 +362,28 @@ impl<'a> Prepared<'a> {
             .iter()
             .map(|o| Object::parse(o, arch))
             .collect::<Result<Vec<_>>>()?;
-        let kinds: Vec<_> = objs.iter().map(|o| kinds_of(o, def)).collect();
-        let plan: Vec<_> = objs.iter().zip(&kinds).map(|(o, k)| (o, &k[..])).collect();
+        let plan: Vec<&Object<'_>> = objs.iter().collect();
         let layouts = Layout::plan_many(&plan, def, options.page_size, options.separate_read_only)?;
         Ok(objs
             .into_iter()
-            .zip(kinds)
             .zip(layouts)
-            .map(|((obj, kinds), layout)| Prepared::from_layout(obj, kinds, layout, def, options))
+            .map(|(obj, layout)| Prepared::from_layout(obj, layout, def, options))
             .collect())
     }
 
     fn from_layout(
         obj: Object<'a>,
-        kinds: Vec<Option<&'static RelocKind>>,
         layout: Layout,
         def: &'static dyn ArchDef,
         options: &LinkOptions,
     ) -> Prepared<'a> {
+        let kinds = def.arch().kind_index();
         let mut pair_highs = HashMap::new();
-        for (i, (r, kind)) in obj.relocs.iter().zip(&kinds).enumerate() {
-            if kind.is_some_and(|k| k.is_pair_high) {
-                pair_highs.insert(layout.section_offsets[r.section].wrapping_add(r.offset), i);
+        if def.tables().kinds.iter().any(|k| k.is_pair_high) {
+            for (i, r) in obj.relocs().enumerate() {
+                if kind_of(kinds, r.r_type).is_some_and(|k| k.is_pair_high) {
+                    pair_highs.insert(layout.section_offsets[r.section].wrapping_add(r.offset), i);
+                }
             }
         }
         Prepared {
@@ -476,7 +468,7 @@ impl<'a> Prepared<'a> {
         if undefined.is_empty() {
             return used;
         }
-        for r in &self.obj.relocs {
+        for r in self.obj.relocs() {
             if self.obj.placement(r.symbol) == elf::UNDEFINED {
                 // `undefined` is sorted: the symbols in table order.
                 if let Ok(k) = undefined.binary_search(&r.symbol) {
@@ -631,10 +623,10 @@ impl<'a> Prepared<'a> {
         }
 
         if self.record_log {
-            log.reserve(self.obj.relocs.len());
+            log.reserve(self.obj.reloc_count());
         }
-        for index in 0..self.obj.relocs.len() {
-            ctx.apply(index, image, log)?;
+        for (index, r) in self.obj.relocs().enumerate() {
+            ctx.apply(index, &r, image, log)?;
         }
 
         Ok(ctx)
@@ -679,7 +671,7 @@ impl<'a> Prepared<'a> {
             }
             Some(SymbolRef {
                 name,
-                address: ctx.addresses[i],
+                address: ctx.symbol_address(i),
                 size: self.obj.size(i),
                 is_function: kind == object::elf::STT_FUNC,
                 exported,
@@ -688,13 +680,13 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// The kind of every relocation of `obj`.
-fn kinds_of(obj: &Object<'_>, def: &dyn ArchDef) -> Vec<Option<&'static RelocKind>> {
-    let index = def.arch().kind_index();
-    obj.relocs
-        .iter()
-        .map(|r| index.get(r.r_type as usize).copied().flatten())
-        .collect()
+/// The kind of relocation type `r_type` in an arch's kind index.
+#[inline]
+pub(crate) fn kind_of(
+    kinds: &'static [Option<&'static RelocKind>],
+    r_type: u32,
+) -> Option<&'static RelocKind> {
+    kinds.get(r_type as usize).copied().flatten()
 }
 
 /// How a relocation reached its target: cheap to return on the load path;
@@ -715,8 +707,11 @@ enum Reached {
 struct Ctx<'p, 'a> {
     p: &'p Prepared<'a>,
     base: u64,
-    /// Address of every symbol (0 for those never needed).
-    addresses: Vec<u64>,
+    /// Address of each loaded section.
+    section_bases: Vec<u64>,
+    /// Address of each undefined symbol a relocation uses, by symbol
+    /// number (sorted).
+    resolved: Vec<(usize, u64)>,
     /// `_GLOBAL_OFFSET_TABLE_`.
     got_base: u64,
     /// ppc64 `.TOC.` (the GOT base where the ABI has no TOC).
@@ -728,13 +723,11 @@ impl<'p, 'a> Ctx<'p, 'a> {
         let obj = &p.obj;
         let got_base = base + p.layout.got_offset;
         let toc_base = p.def.toc_bias().map(|b| got_base + b);
-        let addresses = (0..obj.symbol_count())
-            .map(|i| p.defined_address(base, i).unwrap_or(0))
-            .collect();
         let mut ctx = Ctx {
             p,
             base,
-            addresses,
+            section_bases: p.layout.section_offsets.iter().map(|o| base + o).collect(),
+            resolved: Vec::new(),
             got_base,
             toc_base: toc_base.unwrap_or(got_base),
         };
@@ -745,13 +738,13 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 continue;
             }
             let name = obj.symbol_name(i);
-            ctx.addresses[i] = match p.def.special_symbol(name) {
+            let address = match p.def.special_symbol(name) {
                 Some(SpecialSymbol::GotBase) => got_base,
                 Some(SpecialSymbol::TocBase) => ctx.toc_base,
                 None => match resolver.resolve(name) {
                     Some(a) => a,
                     None => {
-                        let r = obj.relocs.iter().find(|r| r.symbol == i);
+                        let r = obj.relocs().find(|r| r.symbol == i);
                         let (section, offset) =
                             r.map_or(("?", 0), |r| (obj.sections[r.section].name, r.offset));
                         return Err(Error::UndefinedSymbol {
@@ -763,12 +756,32 @@ impl<'p, 'a> Ctx<'p, 'a> {
                     }
                 },
             };
+            ctx.resolved.push((i, address));
         }
         Ok(ctx)
     }
 
+    /// Where symbol `sym` lies and its address (0 for an undefined one
+    /// no relocation uses, or one in a section that is not loaded).
+    #[inline(always)]
+    fn locate(&self, sym: usize) -> (elf::Placement, u64) {
+        let obj = &self.p.obj;
+        let placement = obj.placement(sym);
+        let address = match placement {
+            elf::UNDEFINED => self
+                .resolved
+                .binary_search_by_key(&sym, |&(i, _)| i)
+                .map_or(0, |k| self.resolved[k].1),
+            elf::ABSOLUTE => obj.value(sym),
+            elf::NOT_LOADED => 0,
+            pos => self.section_bases[pos as usize].wrapping_add(obj.value(sym)),
+        };
+        (placement, address)
+    }
+
+    /// The address of symbol `sym` (see [`Ctx::locate`]).
     fn symbol_address(&self, sym: usize) -> u64 {
-        self.addresses[sym]
+        self.locate(sym).1
     }
 
     /// The address of `sym`'s GOT slot (planned by the layout for every
@@ -787,8 +800,8 @@ impl<'p, 'a> Ctx<'p, 'a> {
 
     #[cold]
     fn describe(&self, index: usize) -> (Arch, String, String, u64) {
-        let r = &self.p.obj.relocs[index];
         let obj = &self.p.obj;
+        let r = obj.reloc(index);
         (
             self.p.def.arch(),
             obj.symbol_name(r.symbol).to_string(),
@@ -800,7 +813,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
     #[cold]
     fn bad(&self, index: usize, problem: String) -> Error {
         let (arch, symbol, section, offset) = self.describe(index);
-        let r = &self.p.obj.relocs[index];
+        let r = self.p.obj.reloc(index);
         Error::BadRelocation {
             arch,
             type_name: arch.reloc_name(r.r_type).unwrap_or("?").to_string(),
@@ -832,7 +845,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
 
     #[cold]
     fn unsupported(&self, index: usize) -> Error {
-        let r = &self.p.obj.relocs[index];
+        let r = self.p.obj.reloc(index);
         let (arch, symbol, section, offset) = self.describe(index);
         let type_name = match self.p.def.refused(r.r_type) {
             Some((name, why)) => format!("{name} ({why})"),
@@ -848,14 +861,12 @@ impl<'p, 'a> Ctx<'p, 'a> {
         }
     }
 
-    /// The value relocation `index` computes, and how its target was
-    /// reached (for the log and the stub hook).
-    #[inline]
-    fn value(&self, index: usize, depth: u32) -> Result<(i64, Reached)> {
+    /// The value relocation `index` (`r`) computes, and how its target
+    /// was reached: for pairs and logs (the apply loop calls
+    /// [`Ctx::value_of`] with what it knows already).
+    fn value(&self, index: usize, r: &Reloc, depth: u32) -> Result<(i64, Reached)> {
         let p = self.p;
-        let obj = &p.obj;
-        let r = &obj.relocs[index];
-        let Some(kind) = p.kinds[index] else {
+        let Some(kind) = kind_of(p.kinds, r.r_type) else {
             return Err(self.bad(index, "unknown relocation type".into()));
         };
         let Action::Patch {
@@ -868,42 +879,65 @@ impl<'p, 'a> Ctx<'p, 'a> {
             return Ok((0, Reached::Nothing));
         };
         let place = (self.base + p.layout.section_offsets[r.section]).wrapping_add(r.offset);
-        let placement = obj.placement(r.symbol);
+        self.value_of(index, r, target, formula, encoding, place, depth)
+    }
+
+    /// The value of relocation `index` (`r`, of the given target, formula
+    /// and encoding) at `place`, and how its target was reached.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn value_of(
+        &self,
+        index: usize,
+        r: &Reloc,
+        target: Target,
+        formula: Formula,
+        encoding: &Encoding,
+        place: u64,
+        depth: u32,
+    ) -> Result<(i64, Reached)> {
+        let p = self.p;
+        let (placement, s) = self.locate(r.symbol);
         if placement == elf::NOT_LOADED {
             return Err(self.bad(index, "refers to a section that is not loaded".to_string()));
         }
-        let s = self.addresses[r.symbol];
         let (t, reached) = match target {
             Target::Symbol => (s, Reached::Symbol(r.symbol)),
             Target::GotSlot => (self.got_slot(r.symbol), Reached::GotSlot(r.symbol)),
             Target::GotBase => (self.got_base, Reached::GotBase),
             Target::TocBase => (self.toc_base, Reached::TocBase),
             Target::Branch => {
-                let other = obj.other(r.symbol);
-                let defined_here = obj.symbol_section(r.symbol).is_some();
-                // `st_other` 0 is one entry point on every ABI.
-                let direct = if defined_here && other != 0 {
-                    s.wrapping_add(p.def.local_entry_offset(other))
+                // A loaded section's position, not one of the codes.
+                let defined_here = placement < elf::NOT_LOADED;
+                if defined_here {
+                    // `st_other` 0 is one entry point on every ABI; only
+                    // symbols defined elsewhere have stubs.
+                    let other = p.obj.other(r.symbol);
+                    let direct = if other != 0 {
+                        s.wrapping_add(p.def.local_entry_offset(other))
+                    } else {
+                        s
+                    };
+                    (direct, Reached::Symbol(r.symbol))
                 } else {
-                    s
-                };
-                let stub = self.stub(r.symbol);
-                let use_stub = match stub {
-                    Some(_) if p.external_calls_need_stub => true,
-                    Some(_) => {
-                        let v = compute(formula, direct, r.addend, place, self);
-                        // Only reach decides: a misaligned target is an
-                        // error below, not a reason to take the stub.
-                        matches!(encoding.check(v), Err(EncodeError::Range { .. }))
+                    let stub = self.stub(r.symbol);
+                    let use_stub = match stub {
+                        Some(_) if p.external_calls_need_stub => true,
+                        Some(_) => {
+                            let v = compute(formula, s, r.addend, place, self);
+                            // Only reach decides: a misaligned target is an
+                            // error below, not a reason to take the stub.
+                            matches!(encoding.check(v), Err(EncodeError::Range { .. }))
+                        }
+                        None => false,
+                    };
+                    match (use_stub, stub) {
+                        (true, Some(stub)) => (stub, Reached::Stub(r.symbol)),
+                        _ => (s, Reached::Symbol(r.symbol)),
                     }
-                    None => false,
-                };
-                match (use_stub, stub) {
-                    (true, Some(stub)) => (stub, Reached::Stub(r.symbol)),
-                    _ => (direct, Reached::Symbol(r.symbol)),
                 }
             }
-            Target::PairedHigh => return self.paired_value(index, s, depth),
+            Target::PairedHigh => return self.paired_value(index, r, s, depth),
         };
         Ok((compute(formula, t, r.addend, place, self), reached))
     }
@@ -911,8 +945,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// The value of a low-part relocation: that of the high-part
     /// relocation at its symbol's address.
     #[inline(never)]
-    fn paired_value(&self, index: usize, s: u64, depth: u32) -> Result<(i64, Reached)> {
-        let r = &self.p.obj.relocs[index];
+    fn paired_value(&self, index: usize, r: &Reloc, s: u64, depth: u32) -> Result<(i64, Reached)> {
         let at = s.wrapping_sub(self.base);
         let Some(&high) = self.p.pair_highs.get(&at) else {
             return Err(self.bad(
@@ -926,7 +959,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         if depth > 0 {
             return Err(self.bad(index, "paired relocation points at another low part".into()));
         }
-        let (v, _) = self.value(high, depth + 1)?;
+        let (v, _) = self.value(high, &self.p.obj.reloc(high), depth + 1)?;
         Ok((v, Reached::Paired(high)))
     }
 
@@ -941,7 +974,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             Reached::GotBase => TargetDesc::GotBase,
             Reached::TocBase => TargetDesc::TocBase,
             Reached::Paired(high) => {
-                let (_, inner) = self.value(high, 1)?;
+                let (_, inner) = self.value(high, &self.p.obj.reloc(high), 1)?;
                 TargetDesc::Paired(Box::new(self.describe_reached(inner)?))
             }
         })
@@ -968,21 +1001,27 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// Applies relocation `index` to `image`, and logs it if asked.
     /// (Pushing here rather than returning the record keeps the large
     /// `Result<Option<RelocRecord>>` off the per-relocation path.)
-    #[inline]
-    fn apply(&self, index: usize, image: &mut [u8], log: &mut Vec<RelocRecord>) -> Result<()> {
+    #[inline(always)]
+    fn apply(
+        &self,
+        index: usize,
+        r: &Reloc,
+        image: &mut [u8],
+        log: &mut Vec<RelocRecord>,
+    ) -> Result<()> {
         let p = self.p;
-        let r = &p.obj.relocs[index];
-        let Some(kind) = p.kinds[index] else {
+        let Some(kind) = kind_of(p.kinds, r.r_type) else {
             return Err(self.unsupported(index));
         };
         let section_size = p.obj.sections[r.section].size;
         let section_start = p.layout.section_offsets[r.section];
-        let (encoding, accumulate): (&Encoding, Accumulate) = match kind.action {
+        let (target, formula, encoding, accumulate) = match kind.action {
             Action::Patch {
+                target,
+                formula,
                 encoding,
                 accumulate,
-                ..
-            } => (encoding, accumulate),
+            } => (target, formula, encoding, accumulate),
             Action::Skip => {
                 if r.offset > section_size {
                     return Err(self.bad(index, "offset lies outside its section".into()));
@@ -1014,7 +1053,8 @@ impl<'p, 'a> Ctx<'p, 'a> {
         }
         // In bounds of the section (checked above), so of the image.
         let at = (section_start + r.offset) as usize;
-        let (mut value, reached) = self.value(index, 0)?;
+        let place = self.base + at as u64;
+        let (mut value, reached) = self.value_of(index, r, target, formula, encoding, place, 0)?;
         match accumulate {
             Accumulate::Store => {}
             Accumulate::Add | Accumulate::Sub => {
@@ -1066,7 +1106,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         after: &[u8],
     ) -> RelocRecord {
         let obj = &self.p.obj;
-        let r = &obj.relocs[index];
+        let r = obj.reloc(index);
         RelocRecord {
             section: obj.sections[r.section].name.to_string(),
             offset: r.offset,
