@@ -127,6 +127,47 @@ impl Args {
                     eprintln!("{n} loads, {} each (thread CPU)", us(per));
                     std::process::exit(0);
                 }
+                "--profile-phases" => {
+                    // Where a load's time goes: parse + layout, linking into
+                    // a reused buffer, the whole load; thread CPU per call.
+                    let n: u32 = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;
+                    let kib: u64 = it.next().and_then(|n| n.parse().ok()).ok_or("KiB")?;
+                    let arch = Arch::host().expect("host");
+                    let k =
+                        sized_kernel(&Compiler::new(arch).expect("clang"), "profiled", kib * 1024);
+                    let options = LinkOptions::host();
+                    let time = |f: &mut dyn FnMut()| {
+                        let t = cpu_now();
+                        for _ in 0..n {
+                            f();
+                        }
+                        us((cpu_now() - t) / n.max(1))
+                    };
+                    let prepare = time(&mut || {
+                        black_box(Prepared::new(&k.object, arch, &options).expect("parse"));
+                    });
+                    let p = Prepared::new(&k.object, arch, &options).expect("parse");
+                    let mut buffer = vec![0u8; p.image_size()];
+                    let mut log = Vec::new();
+                    let link = time(&mut || {
+                        let mut symbols = loader::link::SymbolList::new();
+                        p.link_for_module(
+                            0x7000_0000_0000,
+                            &mut buffer,
+                            &NoSymbols,
+                            &mut symbols,
+                            &mut log,
+                        )
+                        .expect("link");
+                        black_box(&symbols);
+                    });
+                    let floor = time(&mut || floor_once(&k.object, p.image_size()));
+                    let load = time(&mut || load_once(&k.object, arch));
+                    eprintln!(
+                        "{kib} KiB kernel, {n} calls each: prepare {prepare}, link into a buffer {link}, floor {floor}, whole load {load}"
+                    );
+                    std::process::exit(0);
+                }
                 "--profile-batch" => {
                     // For a profiler: one batch load of N small kernels.
                     let n: usize = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;

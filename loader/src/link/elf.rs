@@ -124,13 +124,13 @@ impl<'a> Names<'a> {
         }
     }
 
-    /// Whether [`Names::at`] finds a name at `offset` (for a `complete`
-    /// table: the offset is in range and on a character boundary).
-    fn starts_name(&self, offset: u32) -> bool {
-        self.all.is_some_and(|all| {
-            let at = offset as usize;
-            at < all.len() && all.is_char_boundary(at)
-        })
+    /// Whether `offset` lies in the table: in a `complete` one, a name
+    /// starts there unless the offset cuts a character, which is only
+    /// found when the name is read (checking every symbol's first byte while
+    /// parsing was a cache miss per symbol of a large table; such a name
+    /// then reads as empty, see [`Object::symbol_name`]).
+    fn in_range(&self, offset: u32) -> bool {
+        self.all.is_some_and(|all| (offset as usize) < all.len())
     }
 
     /// The NUL-terminated name at `offset`, exactly as the string table
@@ -140,16 +140,6 @@ impl<'a> Names<'a> {
         let start = usize::try_from(offset).ok()?;
         let len = nul_position(all.as_bytes().get(start..)?)?;
         all.get(start..start + len)
-    }
-
-    /// The first bytes of the name at `offset` are `prefix` (false where
-    /// [`Names::at`] finds no name).
-    fn has_prefix(&self, offset: u32, prefix: &[u8]) -> bool {
-        self.all.is_some_and(|all| {
-            all.as_bytes()
-                .get(offset as usize..)
-                .is_some_and(|rest| rest.starts_with(prefix))
-        })
     }
 }
 
@@ -335,7 +325,7 @@ impl<'a> Object<'a> {
         let mut undefined = Vec::new();
         for (i, sym) in raw_symbols.iter().enumerate() {
             // Names are decoded when used; here only whether there is one.
-            if !(names.complete && names.starts_name(sym.st_name(LE))) {
+            if !(names.complete && names.in_range(sym.st_name(LE))) {
                 let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
                 std::str::from_utf8(name)
                     .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))?;
@@ -457,7 +447,7 @@ impl<'a> Object<'a> {
         sym: &RawSymbol,
     ) -> &'a str {
         let offset = sym.st_name(LE);
-        if names.complete && names.starts_name(offset) {
+        if names.complete && names.in_range(offset) {
             return names.at(offset).unwrap_or("");
         }
         symtab
@@ -496,19 +486,18 @@ impl<'a> Object<'a> {
         self.raw_symbols[index].st_other
     }
 
-    /// Type, binding, and whether symbol `index` names an assembler-local
-    /// `.L` label, without decoding its name.
+    /// Type and binding of symbol `index` (read without its name: the
+    /// names of a large table are spread over a string table larger than
+    /// the cache, a miss per name).
     #[inline]
-    pub fn kind_binding_local_label(&self, index: usize) -> (u8, u8, bool) {
+    pub fn kind_binding(&self, index: usize) -> (u8, u8) {
         let sym = &self.raw_symbols[index];
-        (
-            sym.st_type(),
-            sym.st_bind(),
-            self.names.has_prefix(sym.st_name(LE), b".L"),
-        )
+        (sym.st_type(), sym.st_bind())
     }
 
-    /// The name of symbol `index` (its section's, for a section symbol).
+    /// The name of symbol `index` (its section's, for a section symbol;
+    /// empty if its offset cuts a multi-byte character of the string
+    /// table).
     pub fn symbol_name(&self, index: usize) -> &'a str {
         let sym = &self.raw_symbols[index];
         let name = Object::raw_name(&self.symtab, &self.names, sym);

@@ -421,14 +421,14 @@ impl<'a> Prepared<'a> {
         let obj = &self.obj;
         (1..obj.symbol_count())
             .filter(|&i| {
-                let (kind, binding, _) = obj.kind_binding_local_label(i);
+                let (kind, binding) = obj.kind_binding(i);
                 matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
                     && kind != object::elf::STT_SECTION
                     && !matches!(obj.placement(i), elf::UNDEFINED | elf::NOT_LOADED)
             })
             .filter_map(move |i| {
                 let name = obj.symbol_name(i);
-                let (_, binding, _) = obj.kind_binding_local_label(i);
+                let (_, binding) = obj.kind_binding(i);
                 (!name.is_empty()).then_some((
                     name,
                     self.defined_address(base, i)?,
@@ -532,7 +532,7 @@ impl<'a> Prepared<'a> {
     /// appended to its lists: the symbols and the log (the section, GOT
     /// and stub lists cost an allocation per name, a fifth of a small
     /// load; a batch appends every object to the same lists).
-    pub(crate) fn link_for_module(
+    pub fn link_for_module(
         &self,
         base: u64,
         image: &mut [u8],
@@ -640,16 +640,16 @@ impl<'a> Prepared<'a> {
         if obj.placement(i) == elf::UNDEFINED {
             return None;
         }
-        let (kind, binding, local_label) = obj.kind_binding_local_label(i);
+        let (kind, binding) = obj.kind_binding(i);
         if kind == object::elf::STT_SECTION || kind == object::elf::STT_FILE {
             return None;
         }
         let exported = matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK);
-        // Assembler-local labels (`.LCPI3_0`, a constant-pool entry each)
-        // name no function or variable and are most of the symbol table
-        // of a large kernel. Listed only with a log, whose targets they
-        // are.
-        if local_label && !exported && !self.record_log {
+        // Local labels of no type (`.LCPI3_0`, a constant-pool entry each;
+        // mapping symbols `$x`) name no function or variable and are most
+        // of the symbol table of a large kernel. Listed only with a log,
+        // whose targets they are: decided without reading their names.
+        if kind == object::elf::STT_NOTYPE && !exported && !self.record_log {
             return None;
         }
         Some((kind, exported))
@@ -665,8 +665,12 @@ impl<'a> Prepared<'a> {
             let (kind, exported) = self.may_list(i)?;
             let name = self.obj.symbol_name(i);
             // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code and
-            // data runs for disassemblers; they name nothing.
-            if name.is_empty() || name.starts_with('$') {
+            // data runs for disassemblers; they name nothing. An
+            // assembler-local label of a type is listed only with a log.
+            if name.is_empty()
+                || name.starts_with('$')
+                || (name.starts_with(".L") && !exported && !self.record_log)
+            {
                 return None;
             }
             Some(SymbolRef {
