@@ -262,6 +262,16 @@ pub struct Encoding {
 }
 
 impl Encoding {
+    /// `(bytes, check)` if the encoding is one whole data word at the
+    /// relocation's offset holding the value as it is: what the linker's
+    /// direct path stores without the bit-field machinery.
+    pub fn whole_word(&self) -> Option<(u8, Check)> {
+        match self.fields {
+            [f] if f.whole_word && f.at == 0 => Some((f.bytes, f.check)),
+            _ => None,
+        }
+    }
+
     /// Checks `value` against every field, without writing.
     #[inline]
     pub fn check(&self, value: i64) -> Result<(), EncodeError> {

@@ -103,10 +103,21 @@ impl Arch {
     /// The relocation kinds of this architecture indexed by type: a table
     /// lookup per relocation instead of a search (built on first use).
     pub(crate) fn kind_index(self) -> &'static [Option<&'static RelocKind>] {
-        static INDEX: [OnceLock<Box<[Option<&'static RelocKind>]>>; 5] =
-            [const { OnceLock::new() }; 5];
-        INDEX[self as usize].get_or_init(|| {
-            let kinds = self.def().tables().kinds;
+        &self.indexes().kinds
+    }
+
+    /// The kinds the linker may apply by its direct path, indexed by type
+    /// (see [`DirectWord`]; empty where the arch picks encodings from the
+    /// instruction).
+    pub(crate) fn direct_index(self) -> &'static [Option<DirectWord>] {
+        &self.indexes().direct
+    }
+
+    fn indexes(self) -> &'static KindIndexes {
+        static INDEXES: [OnceLock<KindIndexes>; 5] = [const { OnceLock::new() }; 5];
+        INDEXES[self as usize].get_or_init(|| {
+            let def = self.def();
+            let kinds = def.tables().kinds;
             let len = kinds
                 .iter()
                 .map(|k| k.r_type as usize + 1)
@@ -117,7 +128,18 @@ impl Arch {
             for k in kinds.iter().rev() {
                 index[k.r_type as usize] = Some(k);
             }
-            index.into_boxed_slice()
+            let direct = if def.encoding_from_code() {
+                Vec::new()
+            } else {
+                index
+                    .iter()
+                    .map(|k: &Option<&'static RelocKind>| k.and_then(RelocKind::direct_word))
+                    .collect()
+            };
+            KindIndexes {
+                kinds: index.into_boxed_slice(),
+                direct: direct.into_boxed_slice(),
+            }
         })
     }
 
@@ -291,6 +313,36 @@ impl RelocKind {
         }
     }
 
+    /// The kind as the direct path applies it, if it can.
+    pub(crate) fn direct_word(&'static self) -> Option<DirectWord> {
+        let Action::Patch {
+            target,
+            formula,
+            encoding,
+            accumulate: Accumulate::Store,
+        } = self.action
+        else {
+            return None;
+        };
+        let branch = match target {
+            Target::Symbol => false,
+            Target::Branch => true,
+            _ => return None,
+        };
+        let pc_relative = match formula {
+            Formula::Absolute => false,
+            Formula::PcRelative => true,
+            _ => return None,
+        };
+        let (bytes, check) = encoding.whole_word()?;
+        Some(DirectWord {
+            bytes,
+            check,
+            pc_relative,
+            branch,
+        })
+    }
+
     /// The linker-made entries this kind needs for its symbol.
     pub(crate) fn target(&self) -> Option<Target> {
         match self.action {
@@ -298,6 +350,27 @@ impl RelocKind {
             Action::Skip => None,
         }
     }
+}
+
+/// The lookup tables of an architecture's kinds by type.
+struct KindIndexes {
+    kinds: Box<[Option<&'static RelocKind>]>,
+    direct: Box<[Option<DirectWord>]>,
+}
+
+/// A kind simple enough for the linker's direct path: `S + A` or
+/// `S + A - P` stored in one whole data word, to the symbol itself or (a
+/// branch) to a symbol of the object with one entry point. Most
+/// relocations of every arch are of such kinds; the direct path applies
+/// them in a few instructions and hands every other case (undefined
+/// symbols, stubs, out of range, logs) to the general path, which is the
+/// definition: a test links corpus kernels both ways and compares.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DirectWord {
+    pub bytes: u8,
+    pub check: crate::bits::Check,
+    pub pc_relative: bool,
+    pub branch: bool,
 }
 
 /// Where a relocation lands, handed to the arch hooks.

@@ -195,20 +195,20 @@ pub struct Object<'a> {
 
 /// The relocations of one loaded section, as raw entries.
 #[derive(Debug)]
-struct RelaSet<'a> {
+pub struct RelaSet<'a> {
     /// Position in [`Object::sections`] of the section patched.
-    section: usize,
+    pub section: usize,
     /// Number of the first relocation.
-    first: usize,
-    entries: &'a [RawRela],
+    pub first: usize,
+    pub entries: &'a [RawRela],
 }
 
 type RawSymbol = elf::Sym64<LittleEndian>;
-type RawRela = elf::Rela64<LittleEndian>;
+pub type RawRela = elf::Rela64<LittleEndian>;
 
 /// A raw relocation of the section at `section`, decoded.
 #[inline]
-fn decode(rela: &RawRela, section: usize) -> Reloc {
+pub fn decode(rela: &RawRela, section: usize) -> Reloc {
     Reloc {
         section,
         offset: rela.r_offset(LE),
@@ -418,6 +418,11 @@ impl<'a> Object<'a> {
             rela_sets,
             reloc_count,
         })
+    }
+
+    /// The relocations, one set per relocated section.
+    pub fn rela_sets(&self) -> &[RelaSet<'a>] {
+        &self.rela_sets
     }
 
     /// Number of relocations of loaded sections.

@@ -15,7 +15,7 @@ pub use layout::{Protection, Segment, MAX_IMAGE_SIZE};
 pub use log::{RelocRecord, TargetDesc};
 
 use crate::arch::{
-    Accumulate, Action, Arch, ArchDef, Formula, Place, RelocKind, SpecialSymbol, Target,
+    Accumulate, Action, Arch, ArchDef, DirectWord, Formula, Place, RelocKind, SpecialSymbol, Target,
 };
 use crate::bits::{EncodeError, Encoding};
 use crate::error::{Error, Result};
@@ -622,11 +622,25 @@ impl<'a> Prepared<'a> {
                 .write_stub(code, base + at, ctx.got_slot(sym), ctx.symbol_address(sym));
         }
 
-        if self.record_log {
+        // Logged links take the general path for every relocation.
+        let direct: &[Option<DirectWord>] = if self.record_log {
             log.reserve(self.obj.reloc_count());
-        }
-        for (index, r) in self.obj.relocs().enumerate() {
-            ctx.apply(index, &r, image, log)?;
+            &[]
+        } else {
+            self.def.arch().direct_index()
+        };
+        for set in self.obj.rela_sets() {
+            let section_start = l.section_offsets[set.section];
+            let section_size = self.obj.sections[set.section].size;
+            for (k, rela) in set.entries.iter().enumerate() {
+                let r = elf::decode(rela, set.section);
+                if let Some(Some(word)) = direct.get(r.r_type as usize) {
+                    if ctx.apply_direct(*word, &r, section_start, section_size, image) {
+                        continue;
+                    }
+                }
+                ctx.apply(set.first + k, &r, image, log)?;
+            }
         }
 
         Ok(ctx)
@@ -781,6 +795,57 @@ impl<'p, 'a> Ctx<'p, 'a> {
             pos => self.section_bases[pos as usize].wrapping_add(obj.value(sym)),
         };
         (placement, address)
+    }
+
+    /// Applies `r` by the direct path (see [`DirectWord`]) if it is a case
+    /// of it: a symbol of the object (or absolute, unless a branch), the
+    /// field inside its section, the value in range. Otherwise changes
+    /// nothing and answers false: the general path then applies `r` or
+    /// reports why it cannot.
+    #[inline(always)]
+    fn apply_direct(
+        &self,
+        word: DirectWord,
+        r: &Reloc,
+        section_start: u64,
+        section_size: u64,
+        image: &mut [u8],
+    ) -> bool {
+        let obj = &self.p.obj;
+        let placement = obj.placement(r.symbol);
+        let s = if placement < elf::NOT_LOADED {
+            if word.branch && obj.other(r.symbol) != 0 {
+                return false; // a local entry point: the arch decides
+            }
+            self.section_bases[placement as usize].wrapping_add(obj.value(r.symbol))
+        } else if placement == elf::ABSOLUTE && !word.branch {
+            obj.value(r.symbol)
+        } else {
+            return false;
+        };
+        let bytes = u64::from(word.bytes);
+        if r.offset > section_size || section_size - r.offset < bytes {
+            return false;
+        }
+        let at = section_start + r.offset;
+        let mut value = s.wrapping_add(r.addend as u64);
+        if word.pc_relative {
+            value = value.wrapping_sub(self.base + at);
+        }
+        let value = value as i64;
+        if !word.check.fits(value) {
+            return false;
+        }
+        // In the section (checked above), so in the image.
+        let at = at as usize;
+        let le = value.to_le_bytes();
+        match word.bytes {
+            8 => image[at..at + 8].copy_from_slice(&le),
+            4 => image[at..at + 4].copy_from_slice(&le[..4]),
+            2 => image[at..at + 2].copy_from_slice(&le[..2]),
+            _ => image[at] = le[0],
+        }
+        true
     }
 
     /// The address of symbol `sym` (see [`Ctx::locate`]).
