@@ -171,7 +171,7 @@ impl Module {
         Ok(Module::in_mapping(
             arch,
             mapping,
-            exported,
+            crate::module::ExportIndex::built(exported),
             all_symbols,
             log,
             segments,

@@ -10,7 +10,8 @@ use crate::link::{LinkOptions, Prepared, RelocRecord, Segment, SymbolList, Symbo
 use crate::memory::{page_size, Mapping};
 use crate::resolve::{Chain, NoSymbols, ProcessSymbols, Resolver};
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// Which loader turns an object into callable code.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -226,7 +227,7 @@ impl Jit {
                 Ok(Module {
                     arch: self.options.compiler.arch,
                     inner: Inner::Dlopen(lib),
-                    exported: Vec::new(),
+                    exported: ExportIndex::default(),
                     all_symbols: SymbolList::new(),
                     log: Vec::new(),
                     segments: Vec::new(),
@@ -313,6 +314,49 @@ fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
     }
 }
 
+/// Exported-name lookup of a module: a sorted [`exported_index`], built
+/// on the ninth lookup unless given up front. Most modules are asked for
+/// one or two entry points: a scan of the symbol list answers those for
+/// far less than building the index (a sixth of a 16 KiB load).
+#[derive(Debug, Default)]
+pub(crate) struct ExportIndex {
+    built: OnceLock<Vec<(u32, u32)>>,
+    scans: AtomicU32,
+}
+
+impl ExportIndex {
+    /// Lookups answered by scanning before the index is built.
+    const SCANS: u32 = 8;
+
+    /// An index built already (a batch's: which definition of a name won
+    /// is known only while linking).
+    pub(crate) fn built(index: Vec<(u32, u32)>) -> ExportIndex {
+        ExportIndex {
+            built: OnceLock::from(index),
+            scans: AtomicU32::new(0),
+        }
+    }
+
+    /// The first exported symbol of `all` named `name` (the one the index
+    /// keeps for a name exported twice).
+    fn lookup<'s>(&self, all: &'s SymbolList, name: &str) -> Option<SymbolRef<'s>> {
+        let index = match self.built.get() {
+            Some(index) => index,
+            None if self.scans.fetch_add(1, Ordering::Relaxed) < ExportIndex::SCANS => {
+                return all.iter().find(|s| s.exported && s.name == name);
+            }
+            None => self.built.get_or_init(|| exported_index(all, |_| true)),
+        };
+        let hash = export_hash(name);
+        let first = index.partition_point(|e| e.0 < hash);
+        index[first..]
+            .iter()
+            .take_while(|e| e.0 == hash)
+            .filter_map(|e| all.get(e.1 as usize))
+            .find(|s| s.name == name)
+    }
+}
+
 /// The hash [`exported_index`] sorts by: the top half of FNV-1a.
 fn export_hash(name: &str) -> u32 {
     (crate::cache::fnv1a64(name.as_bytes()) >> 32) as u32
@@ -352,11 +396,8 @@ pub(crate) fn check_host(arch: Arch) -> Result<()> {
 pub struct Module {
     arch: Arch,
     inner: Inner,
-    /// Exported symbol name -> address.
-    /// The exported symbols: (hash of the name, index into `all_symbols`),
-    /// sorted (see [`exported_index`]).
-    /// (a binary search per lookup; cheaper to build than a map of names).
-    exported: Vec<(u32, u32)>,
+    /// Exported symbol name -> position in `all_symbols`.
+    exported: ExportIndex,
     all_symbols: SymbolList,
     log: Vec<RelocRecord>,
     segments: Vec<Segment>,
@@ -397,9 +438,13 @@ impl Module {
             bytes = mapping.len(),
             "mapped"
         );
-        let exported = exported_index(&symbols, |_| true);
         Ok(Module::in_mapping(
-            arch, mapping, exported, symbols, log, segments,
+            arch,
+            mapping,
+            ExportIndex::default(),
+            symbols,
+            log,
+            segments,
         ))
     }
 
@@ -407,7 +452,7 @@ impl Module {
     pub(crate) fn in_mapping(
         arch: Arch,
         mapping: Mapping,
-        exported: Vec<(u32, u32)>,
+        exported: ExportIndex,
         all_symbols: SymbolList,
         log: Vec<RelocRecord>,
         segments: Vec<Segment>,
@@ -436,16 +481,10 @@ impl Module {
     /// The address of an exported symbol (function or data).
     pub fn symbol_address(&self, name: &str) -> Result<u64> {
         match &self.inner {
-            Inner::Memory(_) => {
-                let hash = export_hash(name);
-                let first = self.exported.partition_point(|e| e.0 < hash);
-                self.exported[first..]
-                    .iter()
-                    .take_while(|e| e.0 == hash)
-                    .filter_map(|e| self.all_symbols.get(e.1 as usize))
-                    .find(|s| s.name == name)
-                    .map(|s| s.address)
-            }
+            Inner::Memory(_) => self
+                .exported
+                .lookup(&self.all_symbols, name)
+                .map(|s| s.address),
             #[cfg(feature = "dlopen-fallback")]
             Inner::Dlopen(lib) => lib.symbol(name),
         }

@@ -188,3 +188,27 @@ fn modules_are_send_and_sync() {
     check::<loader::Jit>();
     check::<loader::Signature>();
 }
+
+#[test]
+fn lookups_agree_before_and_after_the_export_index_is_built() {
+    // The first lookups scan the symbol list; later ones use the index
+    // built on the ninth: both must give every exported symbol's address
+    // and miss the others.
+    let jit = Jit::with_options(JitOptions::host().unwrap());
+    let m = jit.load_source(SRC, Language::C).unwrap();
+    let expected: Vec<(String, u64)> = m
+        .symbols()
+        .iter()
+        .filter(|s| s.exported)
+        .map(|s| (s.name.to_string(), s.address))
+        .collect();
+    assert!(expected.len() >= 2, "{expected:?}");
+    for round in 0..12 {
+        for (name, address) in &expected {
+            assert_eq!(m.symbol_address(name).unwrap(), *address, "round {round}");
+        }
+        // `counter` is static: listed, never exported.
+        assert!(m.symbol_address("counter").is_err(), "round {round}");
+        assert!(m.symbol_address("bum").is_err(), "round {round}");
+    }
+}

@@ -92,17 +92,18 @@ pub struct Reloc {
     pub addend: i64,
 }
 
-/// A string table checked as UTF-8 once, so that each name in it is a
-/// slice found without further checks (a UTF-8 check and a search per
-/// name were a tenth of a small load's profile). With `complete`, the
-/// table also ends with a NUL, so every in-range offset on a character
-/// boundary starts a valid name: parsing checks just that per symbol.
+/// The symbol string table, read name by name: a name is found (its NUL
+/// searched a word at a time) and checked as UTF-8 only when used, so a
+/// load reads the few names it lists or resolves, not the whole table
+/// (validating all of it was a tenth of the parse of a large kernel). With
+/// `complete`, the table ends with a NUL, so every in-range offset starts
+/// a NUL-terminated name: parsing checks just the range per symbol.
 /// `at` answers `None` wherever the per-name path must decide (with its
-/// exact error): no table, a table that is not UTF-8, an offset out of
-/// range, a name without its NUL or cutting a character.
+/// exact error): no table, an offset out of range, a name without its NUL
+/// or not UTF-8.
 #[derive(Debug)]
 struct Names<'a> {
-    all: Option<&'a str>,
+    bytes: &'a [u8],
     complete: bool,
 }
 
@@ -112,34 +113,31 @@ impl<'a> Names<'a> {
         index: object::SectionIndex,
         data: &'a [u8],
     ) -> Names<'a> {
-        let all = (index.0 != 0)
+        let bytes = (index.0 != 0)
             .then(|| table.section(index).ok())
             .flatten()
             .filter(|sh| sh.sh_type(LE) == elf::SHT_STRTAB)
             .and_then(|sh| sh.data(LE, data).ok())
-            .and_then(|bytes| std::str::from_utf8(bytes).ok());
+            .unwrap_or(&[]);
         Names {
-            all,
-            complete: all.is_some_and(|s| s.ends_with('\0')),
+            bytes,
+            complete: bytes.last() == Some(&0),
         }
     }
 
-    /// Whether `offset` lies in the table: in a `complete` one, a name
-    /// starts there unless the offset cuts a character, which is only
-    /// found when the name is read (checking every symbol's first byte while
-    /// parsing was a cache miss per symbol of a large table; such a name
-    /// then reads as empty, see [`Object::symbol_name`]).
+    /// Whether `offset` lies in a `complete` table (where a name then
+    /// starts: only whether it is UTF-8 is left to find when it is read).
+    #[inline]
     fn in_range(&self, offset: u32) -> bool {
-        self.all.is_some_and(|all| (offset as usize) < all.len())
+        self.complete && (offset as usize) < self.bytes.len()
     }
 
     /// The NUL-terminated name at `offset`, exactly as the string table
-    /// reader would find it.
+    /// reader would find it, if it is UTF-8.
     fn at(&self, offset: u32) -> Option<&'a str> {
-        let all = self.all?;
         let start = usize::try_from(offset).ok()?;
-        let len = nul_position(all.as_bytes().get(start..)?)?;
-        all.get(start..start + len)
+        let rest = self.bytes.get(start..)?;
+        std::str::from_utf8(&rest[..nul_position(rest)?]).ok()
     }
 }
 
@@ -325,7 +323,7 @@ impl<'a> Object<'a> {
         let mut undefined = Vec::new();
         for (i, sym) in raw_symbols.iter().enumerate() {
             // Names are decoded when used; here only whether there is one.
-            if !(names.complete && names.in_range(sym.st_name(LE))) {
+            if !names.in_range(sym.st_name(LE)) {
                 let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
                 std::str::from_utf8(name)
                     .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))?;
@@ -333,6 +331,11 @@ impl<'a> Object<'a> {
             let placement = match sym.st_shndx(LE) {
                 elf::SHN_UNDEF => {
                     if i != 0 {
+                        // Resolved by name: checked now, with its error.
+                        let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
+                        std::str::from_utf8(name).map_err(|_| {
+                            Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name"))
+                        })?;
                         undefined.push(i);
                     }
                     UNDEFINED
@@ -346,11 +349,16 @@ impl<'a> Object<'a> {
                         detail: format!("`{name}` (compile with -fno-common, clang's default)"),
                     });
                 }
-                _ => {
-                    let section = symtab
-                        .symbol_section(LE, sym, object::SymbolIndex(i))
-                        .map_err(malformed)?
-                        .map_or(0, |s| s.0);
+                shndx => {
+                    let section = if shndx < elf::SHN_LORESERVE {
+                        usize::from(shndx)
+                    } else {
+                        // `SHN_XINDEX` (or another reserved index: 0).
+                        symtab
+                            .symbol_section(LE, sym, object::SymbolIndex(i))
+                            .map_err(malformed)?
+                            .map_or(0, |s| s.0)
+                    };
                     if section >= table.len() {
                         let name = Object::raw_name(&symtab, &names, sym);
                         return Err(Error::MalformedElf(format!(
@@ -452,7 +460,7 @@ impl<'a> Object<'a> {
         sym: &RawSymbol,
     ) -> &'a str {
         let offset = sym.st_name(LE);
-        if names.complete && names.in_range(offset) {
+        if names.in_range(offset) {
             return names.at(offset).unwrap_or("");
         }
         symtab
@@ -501,8 +509,8 @@ impl<'a> Object<'a> {
     }
 
     /// The name of symbol `index` (its section's, for a section symbol;
-    /// empty if its offset cuts a multi-byte character of the string
-    /// table).
+    /// empty if it is not UTF-8: only the names of undefined symbols, which
+    /// are resolved by name, are checked while parsing).
     pub fn symbol_name(&self, index: usize) -> &'a str {
         let sym = &self.raw_symbols[index];
         let name = Object::raw_name(&self.symtab, &self.names, sym);

@@ -128,29 +128,30 @@ impl Indirections {
             stubs: SymbolSlots::default(),
             stub_symbols: Vec::new(),
         };
-        for r in obj.relocs() {
-            let Some(kind) = super::kind_of(kinds, r.r_type) else {
-                continue; // reported with full context when applied
-            };
-            match kind.target() {
-                Some(Target::GotSlot) => {
-                    ind.got_slots
-                        .get_or_add(r.symbol, symbols, &mut ind.got_symbols)
-                }
-                Some(Target::Branch) => {
-                    // Only symbols defined outside the object can be out of
-                    // reach: the object itself is far smaller than any
-                    // branch range that has a stub form.
-                    let external = obj.symbol_section(r.symbol).is_none()
-                        && def.special_symbol(obj.symbol_name(r.symbol)).is_none();
-                    if external {
+        for set in obj.rela_sets() {
+            for rela in set.entries {
+                let r = super::elf::decode(rela, set.section);
+                let Some(kind) = super::kind_of(kinds, r.r_type) else {
+                    continue; // reported with full context when applied
+                };
+                match kind.target() {
+                    Some(Target::GotSlot) => {
                         ind.got_slots
-                            .get_or_add(r.symbol, symbols, &mut ind.got_symbols);
-                        ind.stubs
-                            .get_or_add(r.symbol, symbols, &mut ind.stub_symbols);
+                            .get_or_add(r.symbol, symbols, &mut ind.got_symbols)
                     }
+                    // Only symbols defined outside the object can be out
+                    // of reach: the object itself is far smaller than any
+                    // branch range that has a stub form.
+                    Some(Target::Branch) if obj.symbol_section(r.symbol).is_none() => {
+                        if def.special_symbol(obj.symbol_name(r.symbol)).is_none() {
+                            ind.got_slots
+                                .get_or_add(r.symbol, symbols, &mut ind.got_symbols);
+                            ind.stubs
+                                .get_or_add(r.symbol, symbols, &mut ind.stub_symbols);
+                        }
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
         }
         ind
