@@ -92,18 +92,20 @@ pub struct Reloc {
     pub addend: i64,
 }
 
-/// The symbol string table, read name by name: a name is found (its NUL
-/// searched a word at a time) and checked as UTF-8 only when used, so a
-/// load reads the few names it lists or resolves, not the whole table
-/// (validating all of it was a tenth of the parse of a large kernel). With
-/// `complete`, the table ends with a NUL, so every in-range offset starts
-/// a NUL-terminated name: parsing checks just the range per symbol.
+/// The symbol string table, checked as UTF-8 once (one pass over the
+/// table costs less than checking each name used: a short name's check
+/// costs more than a hundred instructions), so each name in it is a slice
+/// found without further checks. With `complete`, the table also ends with
+/// a NUL, so every in-range offset starts a NUL-terminated name: parsing
+/// checks just the range per symbol (reading the byte there to see whether
+/// it starts a character was a cache miss per symbol of a large table; a
+/// name that does not reads as empty).
 /// `at` answers `None` wherever the per-name path must decide (with its
-/// exact error): no table, an offset out of range, a name without its NUL
-/// or not UTF-8.
+/// exact error): no table, a table that is not UTF-8, an offset out of
+/// range, a name without its NUL or cutting a character.
 #[derive(Debug)]
 struct Names<'a> {
-    bytes: &'a [u8],
+    all: Option<&'a str>,
     complete: bool,
 }
 
@@ -113,31 +115,31 @@ impl<'a> Names<'a> {
         index: object::SectionIndex,
         data: &'a [u8],
     ) -> Names<'a> {
-        let bytes = (index.0 != 0)
+        let all = (index.0 != 0)
             .then(|| table.section(index).ok())
             .flatten()
             .filter(|sh| sh.sh_type(LE) == elf::SHT_STRTAB)
             .and_then(|sh| sh.data(LE, data).ok())
-            .unwrap_or(&[]);
+            .and_then(|bytes| std::str::from_utf8(bytes).ok());
         Names {
-            bytes,
-            complete: bytes.last() == Some(&0),
+            all,
+            complete: all.is_some_and(|s| s.ends_with('\0')),
         }
     }
 
-    /// Whether `offset` lies in a `complete` table (where a name then
-    /// starts: only whether it is UTF-8 is left to find when it is read).
+    /// Whether `offset` lies in a `complete` table.
     #[inline]
     fn in_range(&self, offset: u32) -> bool {
-        self.complete && (offset as usize) < self.bytes.len()
+        self.complete && self.all.is_some_and(|all| (offset as usize) < all.len())
     }
 
     /// The NUL-terminated name at `offset`, exactly as the string table
-    /// reader would find it, if it is UTF-8.
+    /// reader would find it.
     fn at(&self, offset: u32) -> Option<&'a str> {
+        let all = self.all?;
         let start = usize::try_from(offset).ok()?;
-        let rest = self.bytes.get(start..)?;
-        std::str::from_utf8(&rest[..nul_position(rest)?]).ok()
+        let len = nul_position(all.as_bytes().get(start..)?)?;
+        all.get(start..start + len)
     }
 }
 
@@ -509,8 +511,8 @@ impl<'a> Object<'a> {
     }
 
     /// The name of symbol `index` (its section's, for a section symbol;
-    /// empty if it is not UTF-8: only the names of undefined symbols, which
-    /// are resolved by name, are checked while parsing).
+    /// empty if its offset cuts a character: the names of undefined
+    /// symbols, resolved by name, are checked while parsing).
     pub fn symbol_name(&self, index: usize) -> &'a str {
         let sym = &self.raw_symbols[index];
         let name = Object::raw_name(&self.symtab, &self.names, sym);
