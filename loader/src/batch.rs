@@ -18,6 +18,7 @@ use crate::memory::Mapping;
 use crate::module::{check_host, check_page_size, Backend, Jit, Module};
 use crate::resolve::{Chain, Resolver};
 use std::collections::hash_map::{Entry, HashMap};
+use std::collections::HashSet;
 
 impl Jit {
     /// Links `objects` (each with a name for error messages) into one
@@ -55,27 +56,23 @@ impl Jit {
     }
 }
 
-/// FNV-1a for the batch's name table: names come from objects the caller
-/// compiled, and SipHash was a tenth of a batch load's profile.
-struct Fnv(u64);
+/// The batch's name table hasher ([`crate::cache::name_hash_extend`]):
+/// names come from objects the caller compiled, and SipHash was a tenth of
+/// a batch load.
+#[derive(Default)]
+struct NameHasher(u64);
 
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(crate::cache::FNV64_OFFSET)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
+impl std::hash::Hasher for NameHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = crate::cache::fnv1a64_extend(self.0, bytes);
+        self.0 = crate::cache::name_hash_extend(self.0, bytes);
     }
 }
 
-type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
+type BuildNameHasher = std::hash::BuildHasherDefault<NameHasher>;
 
 /// Where a batch symbol comes from.
 #[derive(Clone, Copy)]
@@ -111,12 +108,11 @@ impl Module {
         let mut mapping = Mapping::new(first.image_size(), first.image_align())?;
         let base = mapping.base();
 
-        let symbols: usize = prepared
-            .iter()
-            .map(|p| p.exported_symbols(base).count())
-            .sum();
-        let mut table: HashMap<&str, Definition, BuildFnv> =
-            HashMap::with_capacity_and_hasher(symbols, BuildFnv::default());
+        let symbols: usize = prepared.iter().map(Prepared::exported_count).sum();
+        // Definitions that lost to another object's (rare: weak ones).
+        let mut lost: HashSet<(&str, u64), BuildNameHasher> = HashSet::default();
+        let mut table: HashMap<&str, Definition, BuildNameHasher> =
+            HashMap::with_capacity_and_hasher(symbols, BuildNameHasher::default());
         for (object, p) in prepared.iter().enumerate() {
             for (name, address, weak) in p.exported_symbols(base) {
                 let new = Definition {
@@ -137,9 +133,12 @@ impl Module {
                             })
                         }
                         (true, false) => {
+                            lost.insert((name, e.get().address));
                             e.insert(new);
                         }
-                        _ => {}
+                        _ => {
+                            lost.insert((name, address));
+                        }
                     },
                 }
             }
@@ -164,14 +163,15 @@ impl Module {
             bytes = mapping.len(),
             "mapped batch"
         );
-        // The definition that won for each name (a weak one may share it).
-        let exported = crate::module::exported_index(&all_symbols, |s| {
-            table.get(s.name).map(|d| d.address) == Some(s.address)
-        });
+        // Only the definition that won is exported: the module finds the
+        // first exported symbol of a name.
+        if !lost.is_empty() {
+            all_symbols.unexport(|name, address| lost.contains(&(name, address)));
+        }
         Ok(Module::in_mapping(
             arch,
             mapping,
-            crate::module::ExportIndex::built(exported),
+            crate::module::ExportIndex::default(),
             all_symbols,
             log,
             segments,

@@ -334,9 +334,66 @@ pub(crate) fn fnv1a64_extend(h: u64, bytes: &[u8]) -> u64 {
         .fold(h, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
+/// A fast hash of a symbol name for the loader's lookup tables (not the
+/// cache's keys): eight bytes per step where FNV-1a takes one (hashing
+/// names byte by byte was a tenth of a batch load). Continues `h`.
+#[inline]
+pub(crate) fn name_hash_extend(h: u64, bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    // A folded multiply: both halves of the 128-bit product (a plain
+    // multiply-rotate let names differing in two words collide).
+    let mix = |h: u64, w: u64| {
+        let p = u128::from(h ^ w) * u128::from(K);
+        (p as u64) ^ ((p >> 64) as u64)
+    };
+    let mut h = mix(h, bytes.len() as u64);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        h = mix(h, u64::from_le_bytes(w));
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
+        // Byte by byte: a copy of a length known only at run time is a
+        // `memcpy` call.
+        let w = tail
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        h = mix(h, w);
+    }
+    h ^ (h >> 32)
+}
+
+/// [`name_hash_extend`] from the start.
+#[inline]
+pub(crate) fn name_hash(bytes: &[u8]) -> u64 {
+    name_hash_extend(0, bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_hashes_differ_for_names_that_differ_in_one_byte() {
+        let mut seen = std::collections::HashSet::new();
+        for len in 0..40 {
+            for at in 0..len {
+                for b in [b'0', b'1', b'a', 0x80, 0xff] {
+                    let mut name = vec![b'x'; len];
+                    name[at] = b;
+                    seen.insert((name.clone(), name_hash(&name)));
+                }
+            }
+        }
+        let hashes: std::collections::HashSet<u64> = seen.iter().map(|(_, h)| *h).collect();
+        // Any two of these names differ in one or two bytes.
+        assert_eq!(hashes.len(), seen.len(), "a collision among close names");
+        // Length is part of the hash: trailing zero bytes count.
+        assert_ne!(name_hash(b"ab"), name_hash(b"ab\0"));
+    }
     use crate::arch::Arch;
 
     /// A scratch directory with a fake clang that prints `version` for

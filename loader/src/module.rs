@@ -245,14 +245,11 @@ enum Inner {
     Dlopen(crate::dlopen::DlopenLibrary),
 }
 
-/// The exported symbols of `all` that pass `keep`, as (hash of the name,
-/// index into `all`) sorted by hash: one per name (the first). Sorting
-/// hashes is several times cheaper than sorting names or building a map of
-/// owned names (the profile of a load with thousands of symbols).
-pub(crate) fn exported_index(
-    all: &SymbolList,
-    keep: impl Fn(&SymbolRef<'_>) -> bool,
-) -> Vec<(u32, u32)> {
+/// The exported symbols of `all`, as (hash of the name, index into `all`)
+/// sorted by hash: one per name (the first). Sorting hashes is several
+/// times cheaper than sorting names or building a map of owned names (the
+/// profile of a load with thousands of symbols).
+fn exported_index(all: &SymbolList) -> Vec<(u32, u32)> {
     // 32-bit halves (8 bytes an entry, not 16: a third of a small
     // kernel's metadata in a batch): a hash collision only costs a name
     // comparison, and a module's list holds at most `u32::MAX` symbols
@@ -260,7 +257,7 @@ pub(crate) fn exported_index(
     let mut exported: Vec<(u32, u32)> = all
         .iter()
         .zip(0..=u32::MAX)
-        .filter(|(s, _)| s.exported && keep(s))
+        .filter(|(s, _)| s.exported)
         .map(|(s, i)| (export_hash(s.name), i))
         .collect();
     let name = |i: u32| all.get(i as usize).map(|s| s.name);
@@ -315,9 +312,10 @@ fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
 }
 
 /// Exported-name lookup of a module: a sorted [`exported_index`], built
-/// on the ninth lookup unless given up front. Most modules are asked for
-/// one or two entry points: a scan of the symbol list answers those for
-/// far less than building the index (a sixth of a 16 KiB load).
+/// on the ninth lookup (or the first, in a list of more than
+/// [`ExportIndex::SCANNED`] symbols). Most modules are asked for one or two
+/// entry points: a scan of a short symbol list answers those for far less
+/// than building the index (a sixth of a 16 KiB load).
 #[derive(Debug, Default)]
 pub(crate) struct ExportIndex {
     built: OnceLock<Vec<(u32, u32)>>,
@@ -327,25 +325,20 @@ pub(crate) struct ExportIndex {
 impl ExportIndex {
     /// Lookups answered by scanning before the index is built.
     const SCANS: u32 = 8;
-
-    /// An index built already (a batch's: which definition of a name won
-    /// is known only while linking).
-    pub(crate) fn built(index: Vec<(u32, u32)>) -> ExportIndex {
-        ExportIndex {
-            built: OnceLock::from(index),
-            scans: AtomicU32::new(0),
-        }
-    }
+    /// The longest symbol list answered by scanning.
+    const SCANNED: usize = 4096;
 
     /// The first exported symbol of `all` named `name` (the one the index
     /// keeps for a name exported twice).
     fn lookup<'s>(&self, all: &'s SymbolList, name: &str) -> Option<SymbolRef<'s>> {
         let index = match self.built.get() {
             Some(index) => index,
-            None if self.scans.fetch_add(1, Ordering::Relaxed) < ExportIndex::SCANS => {
+            None if all.len() <= ExportIndex::SCANNED
+                && self.scans.fetch_add(1, Ordering::Relaxed) < ExportIndex::SCANS =>
+            {
                 return all.iter().find(|s| s.exported && s.name == name);
             }
-            None => self.built.get_or_init(|| exported_index(all, |_| true)),
+            None => self.built.get_or_init(|| exported_index(all)),
         };
         let hash = export_hash(name);
         let first = index.partition_point(|e| e.0 < hash);
@@ -357,9 +350,9 @@ impl ExportIndex {
     }
 }
 
-/// The hash [`exported_index`] sorts by: the top half of FNV-1a.
+/// The hash [`exported_index`] sorts by.
 fn export_hash(name: &str) -> u32 {
-    (crate::cache::fnv1a64(name.as_bytes()) >> 32) as u32
+    crate::cache::name_hash(name.as_bytes()) as u32
 }
 
 /// A page size protections can be applied at: a multiple of the host's.

@@ -155,6 +155,21 @@ impl SymbolList {
         self.names.reserve(name_bytes);
     }
 
+    /// Marks every exported symbol for which `lost(name, address)` holds as
+    /// not exported (a batch's definitions that lost to another object's).
+    pub(crate) fn unexport(&mut self, lost: impl Fn(&str, u64) -> bool) {
+        let mut start = 0;
+        for e in &mut self.entries {
+            let end = (e.name_end_and_flags & SYMBOL_NAME_END) as usize;
+            if e.name_end_and_flags & SYMBOL_EXPORTED != 0
+                && lost(&self.names[start..end], e.address)
+            {
+                e.name_end_and_flags &= !SYMBOL_EXPORTED;
+            }
+            start = end;
+        }
+    }
+
     pub fn push(&mut self, symbol: SymbolRef<'_>) {
         self.names.push_str(symbol.name);
         let mut word = self.names.len() as u64;
@@ -420,12 +435,7 @@ impl<'a> Prepared<'a> {
     pub fn exported_symbols(&self, base: u64) -> impl Iterator<Item = (&'a str, u64, bool)> + '_ {
         let obj = &self.obj;
         (1..obj.symbol_count())
-            .filter(|&i| {
-                let (kind, binding) = obj.kind_binding(i);
-                matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
-                    && kind != object::elf::STT_SECTION
-                    && !matches!(obj.placement(i), elf::UNDEFINED | elf::NOT_LOADED)
-            })
+            .filter(|&i| self.is_exported(i))
             .filter_map(move |i| {
                 let name = obj.symbol_name(i);
                 let (_, binding) = obj.kind_binding(i);
@@ -435,6 +445,22 @@ impl<'a> Prepared<'a> {
                     binding == object::elf::STB_WEAK,
                 ))
             })
+    }
+
+    /// At least as many as [`Prepared::exported_symbols`] lists (read from
+    /// the raw entries, no names: to size a table).
+    pub fn exported_count(&self) -> usize {
+        (1..self.obj.symbol_count())
+            .filter(|&i| self.is_exported(i))
+            .count()
+    }
+
+    /// Symbol `i` is global or weak and defined in a loaded section.
+    fn is_exported(&self, i: usize) -> bool {
+        let (kind, binding) = self.obj.kind_binding(i);
+        matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
+            && kind != object::elf::STT_SECTION
+            && !matches!(self.obj.placement(i), elf::UNDEFINED | elf::NOT_LOADED)
     }
 
     /// Bytes the image needs.
