@@ -142,13 +142,14 @@ impl Indirections {
                     // Only symbols defined outside the object can be out
                     // of reach: the object itself is far smaller than any
                     // branch range that has a stub form.
-                    Some(Target::Branch) if obj.symbol_section(r.symbol).is_none() => {
-                        if def.special_symbol(obj.symbol_name(r.symbol)).is_none() {
-                            ind.got_slots
-                                .get_or_add(r.symbol, symbols, &mut ind.got_symbols);
-                            ind.stubs
-                                .get_or_add(r.symbol, symbols, &mut ind.stub_symbols);
-                        }
+                    Some(Target::Branch)
+                        if obj.symbol_section(r.symbol).is_none()
+                            && def.special_symbol(obj.symbol_name(r.symbol)).is_none() =>
+                    {
+                        ind.got_slots
+                            .get_or_add(r.symbol, symbols, &mut ind.got_symbols);
+                        ind.stubs
+                            .get_or_add(r.symbol, symbols, &mut ind.stub_symbols);
                     }
                     _ => {}
                 }
