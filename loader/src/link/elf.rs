@@ -2,7 +2,7 @@
 //! (through `object::read::elf`), checked once, with nothing copied but the
 //! small per-section and per-symbol records the linker works from.
 
-use crate::arch::Arch;
+use crate::arch::{Arch, Target};
 use crate::error::{Error, Result};
 use object::elf;
 use object::read::elf::{FileHeader, Rela as _, SectionHeader, Sym as _};
@@ -191,6 +191,17 @@ pub struct Object<'a> {
     /// relocations are numbered across them in that order.
     rela_sets: Vec<RelaSet<'a>>,
     reloc_count: usize,
+    /// The symbols GOT-slot relocations name (`false`) and branches name
+    /// that are not defined in a loaded section (`true`), in relocation
+    /// order, repeats included: what the layout gives GOT slots and stubs,
+    /// noted while the relocations are checked (a pass of its own over
+    /// them was a tenth of a 16 KiB load).
+    pub indirect: Vec<(u32, bool)>,
+    /// How many symbols a linked image may list (defined, not a section or
+    /// file, and not a local label of no type), counted while parsing.
+    pub listable: usize,
+    /// The same with local labels of no type (a logged link lists them).
+    pub listable_with_labels: usize,
 }
 
 /// The relocations of one loaded section, as raw entries.
@@ -323,6 +334,7 @@ impl<'a> Object<'a> {
         let raw_symbols = symtab.symbols();
         let mut placements = Vec::with_capacity(raw_symbols.len());
         let mut undefined = Vec::new();
+        let (mut listable, mut listable_with_labels) = (0, 0);
         for (i, sym) in raw_symbols.iter().enumerate() {
             // Names are decoded when used; here only whether there is one.
             if !names.in_range(sym.st_name(LE)) {
@@ -372,10 +384,21 @@ impl<'a> Object<'a> {
                 }
             };
             placements.push(placement);
+            if placement != UNDEFINED && !matches!(sym.st_type(), elf::STT_SECTION | elf::STT_FILE)
+            {
+                listable_with_labels += 1;
+                if sym.st_type() != elf::STT_NOTYPE
+                    || matches!(sym.st_bind(), elf::STB_GLOBAL | elf::STB_WEAK)
+                {
+                    listable += 1;
+                }
+            }
         }
 
         let mut rela_sets = Vec::new();
         let mut reloc_count = 0;
+        let kinds = arch.kind_index();
+        let mut indirect = Vec::new();
         for (index, sh) in table.iter().enumerate() {
             let sh_type = sh.sh_type(LE);
             if sh_type != elf::SHT_RELA && sh_type != elf::SHT_REL {
@@ -408,6 +431,14 @@ impl<'a> Object<'a> {
                         "relocation in section {index} refers to symbol {symbol}, past the symbol table"
                     )));
                 }
+                let kind = crate::link::kind_of(kinds, rela.r_type(LE, false));
+                match kind.and_then(|k| k.target()) {
+                    Some(Target::GotSlot) => indirect.push((symbol as u32, false)),
+                    Some(Target::Branch) if placements[symbol] >= NOT_LOADED => {
+                        indirect.push((symbol as u32, true))
+                    }
+                    _ => {}
+                }
             }
             rela_sets.push(RelaSet {
                 section: target_pos,
@@ -427,6 +458,9 @@ impl<'a> Object<'a> {
             names,
             rela_sets,
             reloc_count,
+            indirect,
+            listable,
+            listable_with_labels,
         })
     }
 

@@ -13,7 +13,7 @@
 //! ever writable and executable either way.
 
 use super::elf::{Object, SectionClass};
-use crate::arch::{ArchDef, Target};
+use crate::arch::ArchDef;
 use crate::error::{Error, Result};
 
 /// The largest image the loader builds. Kernels are kilobytes to megabytes;
@@ -120,7 +120,6 @@ impl Indirections {
     /// Which symbols need GOT slots and stubs (known before any address
     /// is, so the image size is fixed up front).
     fn of(obj: &Object<'_>, def: &dyn ArchDef) -> Indirections {
-        let kinds = def.arch().kind_index();
         let symbols = obj.symbol_count();
         let mut ind = Indirections {
             got_slots: SymbolSlots::default(),
@@ -128,31 +127,18 @@ impl Indirections {
             stubs: SymbolSlots::default(),
             stub_symbols: Vec::new(),
         };
-        for set in obj.rela_sets() {
-            for rela in set.entries {
-                let r = super::elf::decode(rela, set.section);
-                let Some(kind) = super::kind_of(kinds, r.r_type) else {
-                    continue; // reported with full context when applied
-                };
-                match kind.target() {
-                    Some(Target::GotSlot) => {
-                        ind.got_slots
-                            .get_or_add(r.symbol, symbols, &mut ind.got_symbols)
-                    }
-                    // Only symbols defined outside the object can be out
-                    // of reach: the object itself is far smaller than any
-                    // branch range that has a stub form.
-                    Some(Target::Branch)
-                        if obj.symbol_section(r.symbol).is_none()
-                            && def.special_symbol(obj.symbol_name(r.symbol)).is_none() =>
-                    {
-                        ind.got_slots
-                            .get_or_add(r.symbol, symbols, &mut ind.got_symbols);
-                        ind.stubs
-                            .get_or_add(r.symbol, symbols, &mut ind.stub_symbols);
-                    }
-                    _ => {}
-                }
+        for &(symbol, branch) in &obj.indirect {
+            let symbol = symbol as usize;
+            if !branch {
+                ind.got_slots
+                    .get_or_add(symbol, symbols, &mut ind.got_symbols);
+            } else if def.special_symbol(obj.symbol_name(symbol)).is_none() {
+                // A branch to a symbol defined outside the object: only
+                // those can be out of reach (the object itself is far
+                // smaller than any branch range that has a stub form).
+                ind.got_slots
+                    .get_or_add(symbol, symbols, &mut ind.got_symbols);
+                ind.stubs.get_or_add(symbol, symbols, &mut ind.stub_symbols);
             }
         }
         ind

@@ -567,12 +567,14 @@ impl<'a> Prepared<'a> {
         log: &mut Vec<RelocRecord>,
     ) -> Result<()> {
         let ctx = self.relocate(base, image, resolver, log)?;
-        // Room for every symbol the raw entries allow (names are looked up
-        // once, while listing: a counting pass doing it too cost as much
-        // as the listing); the caller gives back what is left over.
-        let bound = (1..self.obj.symbol_count())
-            .filter(|&i| self.may_list(i).is_some())
-            .count();
+        // Room for every symbol the raw entries allow (counted while
+        // parsing: names are looked up once, while listing); the caller
+        // gives back what is left over.
+        let bound = if self.record_log {
+            self.obj.listable_with_labels
+        } else {
+            self.obj.listable
+        };
         if bound > SymbolList::MAX_LEN - symbols.len() {
             return Err(Error::Unsupported {
                 arch: self.def.arch(),
@@ -1096,7 +1098,9 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// Applies relocation `index` to `image`, and logs it if asked.
     /// (Pushing here rather than returning the record keeps the large
     /// `Result<Option<RelocRecord>>` off the per-relocation path.)
-    #[inline(always)]
+    // The general path, out of line: inlined, it crowded the direct
+    // path's loop (spills).
+    #[inline(never)]
     fn apply(
         &self,
         index: usize,
