@@ -107,6 +107,13 @@ impl Module {
         };
         let mut mapping = Mapping::new(first.image_size(), first.image_align())?;
         let base = mapping.base();
+        mapping.populate(
+            prepared
+                .iter()
+                .map(Prepared::written_len)
+                .max()
+                .unwrap_or(0),
+        );
 
         let symbols: usize = prepared.iter().map(Prepared::exported_count).sum();
         // Definitions that lost to another object's (rare: weak ones).

@@ -50,6 +50,40 @@ impl Mapping {
         Ok(Mapping { raw, skew, len })
     }
 
+    /// Faults in the first `len` bytes of the image, writable, in one call
+    /// (`MADV_POPULATE_WRITE`, Linux 5.14+) instead of one page fault per
+    /// page as the link writes them: a tenth of a large load. An
+    /// optimisation only: where the kernel refuses, the pages fault in as
+    /// they are written.
+    pub fn populate(&self, len: usize) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let len = (len.min(self.len) as u64).next_multiple_of(page_size()) as usize;
+            if len == 0 {
+                return;
+            }
+            // SAFETY: [base, base + len) lies in our read-write mapping
+            // (the image starts page-aligned, `len` is cut to the image and
+            // rounded to pages the mapping holds); the advice changes no
+            // contents (the pages are zero, as they would be when faulted).
+            let rc = unsafe {
+                libc::madvise(
+                    self.base() as *mut libc::c_void,
+                    len,
+                    libc::MADV_POPULATE_WRITE,
+                )
+            };
+            if rc != 0 {
+                tracing::trace!(
+                    error = %std::io::Error::last_os_error(),
+                    "MADV_POPULATE_WRITE refused; pages fault in as written"
+                );
+            }
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let _ = len;
+    }
+
     /// The image's start address.
     pub fn base(&self) -> u64 {
         self.raw.as_ptr() as u64 + self.skew as u64

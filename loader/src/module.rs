@@ -418,6 +418,7 @@ impl Module {
             Mapping::new(prepared.image_size(), prepared.image_align())
         )?;
         let base = mapping.base();
+        mapping.populate(prepared.written_len());
         let (mut symbols, mut log) = (SymbolList::new(), Vec::new());
         timed!(
             "link",

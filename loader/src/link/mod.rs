@@ -468,6 +468,23 @@ impl<'a> Prepared<'a> {
         self.layout.size as usize
     }
 
+    /// Bytes from the image start to the end of the last thing the link
+    /// writes (section contents, GOT, stubs; `.bss` is left as it is): the
+    /// pages a loader may fault in ahead.
+    pub fn written_len(&self) -> usize {
+        let l = &self.layout;
+        let sections = self
+            .obj
+            .sections
+            .iter()
+            .zip(&l.section_offsets)
+            .filter(|(s, _)| s.data.is_some())
+            .map(|(s, &off)| off + s.size);
+        let got = l.got_offset + 8 * l.got_symbols.len() as u64;
+        let stubs = l.stub_offset + l.stub_size * l.stub_symbols.len() as u64;
+        sections.chain([got, stubs]).max().unwrap_or(0) as usize
+    }
+
     /// Alignment the base address must have.
     pub fn image_align(&self) -> u64 {
         self.layout.align
