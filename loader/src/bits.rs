@@ -59,6 +59,18 @@ impl Check {
         self.fits_wide(v)
     }
 
+    /// The inclusive range `lo..=hi` of the values that fit, as `i64`s
+    /// (a check by two comparisons, for the linker's direct path).
+    pub fn range(self) -> (i64, i64) {
+        let clamp = |v: i128| v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        match self {
+            Check::None => (i64::MIN, i64::MAX),
+            Check::Signed(n) => (clamp(-(1i128 << (n - 1))), clamp((1i128 << (n - 1)) - 1)),
+            Check::Unsigned(n) => (0, clamp((1i128 << n) - 1)),
+            Check::Either(n) => (clamp(-(1i128 << (n - 1))), clamp((1i128 << n) - 1)),
+        }
+    }
+
     /// [`Check::fits`] by its definition, for every width.
     fn fits_wide(self, v: i64) -> bool {
         let (lo, hi): (i128, i128) = match self {
@@ -548,8 +560,10 @@ mod tests {
         }
         for n in 1..=64u8 {
             for check in [Check::Signed(n), Check::Unsigned(n), Check::Either(n)] {
+                let (lo, hi) = check.range();
                 for &v in &values {
                     assert_eq!(check.fits(v), check.fits_wide(v), "{check:?} {v:#x}");
+                    assert_eq!((lo..=hi).contains(&v), check.fits_wide(v), "{check:?} {v:#x}");
                 }
             }
         }

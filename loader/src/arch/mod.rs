@@ -335,9 +335,11 @@ impl RelocKind {
             _ => return None,
         };
         let (bytes, check) = encoding.whole_word()?;
+        let (min, max) = check.range();
         Some(DirectWord {
             bytes,
-            check,
+            min,
+            max,
             pc_relative,
             branch,
         })
@@ -368,7 +370,9 @@ struct KindIndexes {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DirectWord {
     pub bytes: u8,
-    pub check: crate::bits::Check,
+    /// The values that fit ([`crate::bits::Check::range`]).
+    pub min: i64,
+    pub max: i64,
     pub pc_relative: bool,
     pub branch: bool,
 }

@@ -80,6 +80,17 @@ pub const ABSOLUTE: Placement = u32::MAX - 1;
 /// error if a relocation uses it.
 pub const NOT_LOADED: Placement = u32::MAX - 2;
 
+/// What relocations read of a symbol, in one 16-byte record per symbol
+/// (the raw entry is 24 bytes, and where the symbol lies needs a lookup).
+#[derive(Clone, Copy, Debug)]
+pub struct Located {
+    /// `st_value`.
+    pub value: u64,
+    pub placement: Placement,
+    /// `st_other` (ppc64 local entry).
+    pub other: u8,
+}
+
 /// One relocation of a loaded section, decoded from its raw entry.
 #[derive(Clone, Copy, Debug)]
 pub struct Reloc {
@@ -181,7 +192,7 @@ pub struct Object<'a> {
     raw_symbols: &'a [RawSymbol],
     /// Where each symbol lies, decided while checking the table: four
     /// bytes a symbol, read by every relocation and listing step.
-    placements: Vec<Placement>,
+    placements: Vec<Located>,
     /// Symbols (index 0 excluded) that are `SHN_UNDEF`, in table order.
     pub undefined: Vec<usize>,
     symtab: object::read::elf::SymbolTable<'a, Header>,
@@ -383,7 +394,11 @@ impl<'a> Object<'a> {
                     loaded[section].map_or(NOT_LOADED, |pos| pos as Placement)
                 }
             };
-            placements.push(placement);
+            placements.push(Located {
+                value: sym.st_value(LE),
+                placement,
+                other: sym.st_other,
+            });
             if placement != UNDEFINED && !matches!(sym.st_type(), elf::STT_SECTION | elf::STT_FILE)
             {
                 listable_with_labels += 1;
@@ -434,7 +449,7 @@ impl<'a> Object<'a> {
                 let kind = crate::link::kind_of(kinds, rela.r_type(LE, false));
                 match kind.and_then(|k| k.target()) {
                     Some(Target::GotSlot) => indirect.push((symbol as u32, false)),
-                    Some(Target::Branch) if placements[symbol] >= NOT_LOADED => {
+                    Some(Target::Branch) if placements[symbol].placement >= NOT_LOADED => {
                         indirect.push((symbol as u32, true))
                     }
                     _ => {}
@@ -514,13 +529,19 @@ impl<'a> Object<'a> {
     /// Where symbol `index` lies.
     #[inline]
     pub fn placement(&self, index: usize) -> Placement {
+        self.placements[index].placement
+    }
+
+    /// Where symbol `index` lies, its value and `st_other`, in one record.
+    #[inline]
+    pub fn located(&self, index: usize) -> Located {
         self.placements[index]
     }
 
     /// The raw value (`st_value`) of symbol `index`.
     #[inline]
     pub fn value(&self, index: usize) -> u64 {
-        self.raw_symbols[index].st_value(LE)
+        self.placements[index].value
     }
 
     /// The size (`st_size`) of symbol `index`.
@@ -532,7 +553,7 @@ impl<'a> Object<'a> {
     /// The `st_other` byte of symbol `index` (ppc64 local entry).
     #[inline]
     pub fn other(&self, index: usize) -> u8 {
-        self.raw_symbols[index].st_other
+        self.placements[index].other
     }
 
     /// Type and binding of symbol `index` (read without its name: the

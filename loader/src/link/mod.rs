@@ -856,15 +856,14 @@ impl<'p, 'a> Ctx<'p, 'a> {
         section_size: u64,
         image: &mut [u8],
     ) -> bool {
-        let obj = &self.p.obj;
-        let placement = obj.placement(r.symbol);
-        let s = if placement < elf::NOT_LOADED {
-            if word.branch && obj.other(r.symbol) != 0 {
+        let sym = self.p.obj.located(r.symbol);
+        let s = if sym.placement < elf::NOT_LOADED {
+            if word.branch && sym.other != 0 {
                 return false; // a local entry point: the arch decides
             }
-            self.section_bases[placement as usize].wrapping_add(obj.value(r.symbol))
-        } else if placement == elf::ABSOLUTE && !word.branch {
-            obj.value(r.symbol)
+            self.section_bases[sym.placement as usize].wrapping_add(sym.value)
+        } else if sym.placement == elf::ABSOLUTE && !word.branch {
+            sym.value
         } else {
             return false;
         };
@@ -878,7 +877,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             value = value.wrapping_sub(self.base + at);
         }
         let value = value as i64;
-        if !word.check.fits(value) {
+        if value < word.min || value > word.max {
             return false;
         }
         // In the section (checked above), so in the image.
