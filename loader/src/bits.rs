@@ -563,7 +563,11 @@ mod tests {
                 let (lo, hi) = check.range();
                 for &v in &values {
                     assert_eq!(check.fits(v), check.fits_wide(v), "{check:?} {v:#x}");
-                    assert_eq!((lo..=hi).contains(&v), check.fits_wide(v), "{check:?} {v:#x}");
+                    assert_eq!(
+                        (lo..=hi).contains(&v),
+                        check.fits_wide(v),
+                        "{check:?} {v:#x}"
+                    );
                 }
             }
         }

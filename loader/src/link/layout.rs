@@ -54,37 +54,36 @@ pub struct Layout {
     /// Symbols with stubs, in stub order.
     pub stub_symbols: Vec<usize>,
     pub stub_size: u64,
-    pub segments: Vec<Segment>,
+    /// Shared by every layout of a batch.
+    pub segments: std::sync::Arc<[Segment]>,
     /// Total size in bytes (a multiple of the page size).
     pub size: u64,
     /// Required alignment of the base address.
     pub align: u64,
 }
 
-/// A slot (GOT entry or stub) number per symbol: a vector indexed by
-/// symbol, allocated only once some symbol has a slot (a hash map lookup
-/// per branch was a tenth of a small load).
+/// A slot (GOT entry or stub) number per symbol that has one: (symbol,
+/// slot) pairs sorted by symbol, found by binary search (a hash map lookup
+/// per branch was a tenth of a small load; a vector over every symbol, an
+/// allocation and fill the size of the symbol table for one slot).
 #[derive(Debug, Clone, Default)]
-struct SymbolSlots(Vec<u32>);
+struct SymbolSlots(Vec<(u32, u32)>);
 
 impl SymbolSlots {
-    const NONE: u32 = u32::MAX;
-
+    /// The slot of `sym`, if it has one.
     fn get(&self, sym: usize) -> Option<usize> {
-        self.0
-            .get(sym)
-            .filter(|&&s| s != SymbolSlots::NONE)
-            .map(|&s| s as usize)
+        let k = self
+            .0
+            .binary_search_by_key(&sym, |&(s, _)| s as usize)
+            .ok()?;
+        Some(self.0[k].1 as usize)
     }
 
     /// The slot of `sym`, given the next one (pushing `sym` on `order`)
     /// if it has none yet.
-    fn get_or_add(&mut self, sym: usize, symbols: usize, order: &mut Vec<usize>) {
-        if self.0.is_empty() {
-            self.0 = vec![SymbolSlots::NONE; symbols];
-        }
-        if self.0[sym] == SymbolSlots::NONE {
-            self.0[sym] = order.len() as u32;
+    fn get_or_add(&mut self, sym: usize, order: &mut Vec<usize>) {
+        if let Err(k) = self.0.binary_search_by_key(&sym, |&(s, _)| s as usize) {
+            self.0.insert(k, (sym as u32, order.len() as u32));
             order.push(sym);
         }
     }
@@ -120,7 +119,6 @@ impl Indirections {
     /// Which symbols need GOT slots and stubs (known before any address
     /// is, so the image size is fixed up front).
     fn of(obj: &Object<'_>, def: &dyn ArchDef) -> Indirections {
-        let symbols = obj.symbol_count();
         let mut ind = Indirections {
             got_slots: SymbolSlots::default(),
             got_symbols: Vec::new(),
@@ -130,15 +128,13 @@ impl Indirections {
         for &(symbol, branch) in &obj.indirect {
             let symbol = symbol as usize;
             if !branch {
-                ind.got_slots
-                    .get_or_add(symbol, symbols, &mut ind.got_symbols);
+                ind.got_slots.get_or_add(symbol, &mut ind.got_symbols);
             } else if def.special_symbol(obj.symbol_name(symbol)).is_none() {
                 // A branch to a symbol defined outside the object: only
                 // those can be out of reach (the object itself is far
                 // smaller than any branch range that has a stub form).
-                ind.got_slots
-                    .get_or_add(symbol, symbols, &mut ind.got_symbols);
-                ind.stubs.get_or_add(symbol, symbols, &mut ind.stub_symbols);
+                ind.got_slots.get_or_add(symbol, &mut ind.got_symbols);
+                ind.stubs.get_or_add(symbol, &mut ind.stub_symbols);
             }
         }
         ind
@@ -320,6 +316,7 @@ impl Layout {
                 ),
             });
         }
+        let segments: std::sync::Arc<[Segment]> = p.segments.into();
         Ok(ind
             .into_iter()
             .zip(offsets)
@@ -333,7 +330,7 @@ impl Layout {
                 stubs: ind.stubs,
                 stub_symbols: ind.stub_symbols,
                 stub_size,
-                segments: p.segments.clone(),
+                segments: segments.clone(),
                 size: p.cursor,
                 align: p.max_align,
             })

@@ -770,8 +770,6 @@ enum Reached {
 struct Ctx<'p, 'a> {
     p: &'p Prepared<'a>,
     base: u64,
-    /// Address of each loaded section.
-    section_bases: Vec<u64>,
     /// Address of each undefined symbol a relocation uses, by symbol
     /// number (sorted).
     resolved: Vec<(usize, u64)>,
@@ -789,7 +787,6 @@ impl<'p, 'a> Ctx<'p, 'a> {
         let mut ctx = Ctx {
             p,
             base,
-            section_bases: p.layout.section_offsets.iter().map(|o| base + o).collect(),
             resolved: Vec::new(),
             got_base,
             toc_base: toc_base.unwrap_or(got_base),
@@ -837,9 +834,15 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 .map_or(0, |k| self.resolved[k].1),
             elf::ABSOLUTE => obj.value(sym),
             elf::NOT_LOADED => 0,
-            pos => self.section_bases[pos as usize].wrapping_add(obj.value(sym)),
+            pos => self.section_base(pos).wrapping_add(obj.value(sym)),
         };
         (placement, address)
+    }
+
+    /// The address of the loaded section at `pos`.
+    #[inline(always)]
+    fn section_base(&self, pos: elf::Placement) -> u64 {
+        self.base + self.p.layout.section_offsets[pos as usize]
     }
 
     /// Applies `r` by the direct path (see [`DirectWord`]) if it is a case
@@ -861,7 +864,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             if word.branch && sym.other != 0 {
                 return false; // a local entry point: the arch decides
             }
-            self.section_bases[sym.placement as usize].wrapping_add(sym.value)
+            self.section_base(sym.placement).wrapping_add(sym.value)
         } else if sym.placement == elf::ABSOLUTE && !word.branch {
             sym.value
         } else {
