@@ -684,7 +684,9 @@ impl<'a> Prepared<'a> {
                         continue;
                     }
                 }
-                ctx.apply(set.first + k, &r, image, log)?;
+                // Decoded again out of line: passing `&r` made every
+                // relocation store its record for the rare general case.
+                ctx.apply_raw(set.first + k, rela, set.section, image, log)?;
             }
         }
 
@@ -893,6 +895,19 @@ impl<'p, 'a> Ctx<'p, 'a> {
             _ => image[at] = le[0],
         }
         true
+    }
+
+    /// [`Ctx::apply`] of the raw relocation `rela` of section `section`.
+    #[inline(never)]
+    fn apply_raw(
+        &self,
+        index: usize,
+        rela: &elf::RawRela,
+        section: usize,
+        image: &mut [u8],
+        log: &mut Vec<RelocRecord>,
+    ) -> Result<()> {
+        self.apply(index, &elf::decode(rela, section), image, log)
     }
 
     /// The address of symbol `sym` (see [`Ctx::locate`]).
