@@ -48,18 +48,41 @@
 //!   `SymbolList` (one name string + 24-byte records instead of a `String`
 //!   and 48 bytes per symbol) and the export index holds 32-bit halves:
 //!   batch memory per kernel 3015 B -> 2209 B (1.96x -> 1.44x sections);
-//! - the floor with one mprotect per protected segment (what W^X needs:
-//!   code and read-only data apart) is printed as information: the second
-//!   mprotect splits the mapping and costs 35-45% of the small floor,
-//!   leaving ~1.5 us of the 1.5x budget for all userland work (~4 us
-//!   today) while code and read-only data are kept apart;
-//! - left: per-relocation work is still ~400 instructions all in
-//!   (`Ctx::value` ~90, the write ~100, the rest bounds checks, the
-//!   dyn `ArchDef` calls and `Result` plumbing of `apply`), per-symbol
-//!   parse work ~90 (object's endian-generic accessors, section lookups);
-//!   a batch kernel costs ~72 K instructions (~13 us on this VM) where
-//!   the dlopen target needs ~3 us; medium and large loads are bound by
-//!   that per-relocation cost, not by syscalls.
+//! - third pass (session 3; instructions per small load 67 K -> 32 K, per
+//!   16 KiB load 0.94 M -> 0.36 M, per 256 KiB load 14.6 M -> 5.6 M, per
+//!   kernel of a 1000-kernel batch 72 K -> 37 K; `--profile-phases N KIB`
+//!   splits a load into prepare / link / floor / whole):
+//!   - layout: read-only data and the GOT follow the code in its read +
+//!     execute pages by default (`LinkOptions::separate_read_only`,
+//!     `JitOptions::separate_read_only` to keep them apart): the second
+//!     mprotect split the mapping and the read-only page was one more page
+//!     fault, a third of the small floor (measured in C on this VM: a page
+//!     fault ~3.7 us, the split mprotect ~1.8 us);
+//!   - the pages the link writes are faulted in by one
+//!     `MADV_POPULATE_WRITE` (a tenth of a large load);
+//!   - the symbol table and relocations are read in place (no per-load
+//!     copy of either), little-endian as a type (no run-time byte-order
+//!     check per field), one 16-byte record per symbol for what
+//!     relocations read; kinds found by a table indexed by type;
+//!   - a direct path for whole-word `S + A` / `S + A - P` relocations to
+//!     the object's own symbols (~60 instructions; the general path, ~250,
+//!     stays the definition, and `tests/direct_path.rs` links every fifth
+//!     corpus kernel for all five arches both ways and compares bytes);
+//!   - symbols listed from their type and binding, without reading the
+//!     name of every `.LCPI` label (a cache miss each in a large table);
+//!     GOT/stub candidates and listable counts noted while parsing (two
+//!     passes fewer); GOT and stub slots in sorted (symbol, slot) pairs
+//!     (no hash map, no vector over every symbol);
+//!   - the export index is built on the ninth lookup (scans before) and
+//!     names are hashed eight bytes at a time; a batch marks losing
+//!     duplicate definitions instead of filtering the index through its
+//!     name table;
+//! - left, and why the medium, large and batch targets are still missed:
+//!   instruction counts, not syscalls: ~60 per relocation on the direct
+//!   path, ~25 per symbol to parse, ~10 per symbol plus ~100 per listed
+//!   name to list, a few thousand per object of fixed work (section
+//!   table, allocations); a 256 KiB kernel has 24 K relocations and 24 K
+//!   symbols.
 
 use loader::link::{link, LinkOptions, Prepared, Protection, SectionClass, Segment};
 use loader::resolve::NoSymbols;
