@@ -18,7 +18,6 @@ use crate::memory::Mapping;
 use crate::module::{check_host, check_page_size, Backend, Jit, Module};
 use crate::resolve::{Chain, Resolver};
 use std::collections::hash_map::{Entry, HashMap};
-use std::collections::HashSet;
 
 impl Jit {
     /// Links `objects` (each with a name for error messages) into one
@@ -116,8 +115,10 @@ impl Module {
         );
 
         let symbols: usize = prepared.iter().map(Prepared::exported_count).sum();
-        // Definitions that lost to another object's (rare: weak ones).
-        let mut lost: HashSet<(&str, u64), BuildNameHasher> = HashSet::default();
+        // Definitions that lost to another object's (rare: weak ones), by
+        // object: an address may be shared (absolute symbols, a label at
+        // the end of one object's section and the start of the next's).
+        let mut lost: Vec<(usize, &str)> = Vec::new();
         let mut table: HashMap<&str, Definition, BuildNameHasher> =
             HashMap::with_capacity_and_hasher(symbols, BuildNameHasher::default());
         for (object, p) in prepared.iter().enumerate() {
@@ -140,11 +141,11 @@ impl Module {
                             })
                         }
                         (true, false) => {
-                            lost.insert((name, e.get().address));
+                            lost.push((e.get().object, name));
                             e.insert(new);
                         }
                         _ => {
-                            lost.insert((name, address));
+                            lost.push((object, name));
                         }
                     },
                 }
@@ -156,9 +157,13 @@ impl Module {
         let image = mapping.bytes_mut();
         let mut all_symbols = SymbolList::new();
         let mut log = Vec::new();
+        // Where each object's symbols start in the common list.
+        let mut listed_from = Vec::with_capacity(prepared.len() + 1);
         for p in &prepared {
+            listed_from.push(all_symbols.len());
             p.link_for_module(base, image, &resolver, &mut all_symbols, &mut log)?;
         }
+        listed_from.push(all_symbols.len());
         let segments = first.segments().to_vec();
         // Growth by doubling left up to half of each list unused: for ten
         // thousand kernels that is most of the metadata.
@@ -172,8 +177,8 @@ impl Module {
         );
         // Only the definition that won is exported: the module finds the
         // first exported symbol of a name.
-        if !lost.is_empty() {
-            all_symbols.unexport(|name, address| lost.contains(&(name, address)));
+        for (object, name) in lost {
+            all_symbols.unexport(listed_from[object]..listed_from[object + 1], name);
         }
         Ok(Module::in_mapping(
             arch,

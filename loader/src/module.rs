@@ -485,7 +485,12 @@ impl Module {
         .ok_or_else(|| Error::SymbolNotFound(name.to_string()))
     }
 
-    /// Every named symbol of the image (empty for the dlopen backend).
+    /// Every named function, variable and global of the image (empty for
+    /// the dlopen backend). Local symbols of no type (assembler labels:
+    /// `.LCPI*` constant-pool entries, mapping symbols, labels of inline
+    /// assembly) are listed only when the relocation log is kept: telling
+    /// them apart by name would read the string table once per label,
+    /// thousands in a large kernel.
     pub fn symbols(&self) -> &SymbolList {
         &self.all_symbols
     }

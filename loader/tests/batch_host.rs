@@ -198,3 +198,43 @@ fn undefined_symbols_of_a_batch_still_go_to_the_resolver() {
     assert!(err.to_string().contains("nowhere"), "{err}");
     assert!(jit.load_batch(&[]).is_err());
 }
+
+#[test]
+fn a_weak_absolute_symbol_defined_twice_stays_exported() {
+    // Both objects define `level` = 5, weak and absolute: the first wins,
+    // and the loser sharing its name and address must not hide it.
+    let jit = Jit::new().unwrap();
+    let src = r#"
+__asm__(".weak level\n.set level, 5\n");
+int use_level(void) { return 1; }
+"#;
+    let objs = compile_all(&jit, &[src, &src.replace("use_level", "use_level_too")]);
+    let m = jit
+        .load_batch(&[("a.o", &objs[0]), ("b.o", &objs[1])])
+        .unwrap();
+    assert_eq!(m.symbol_address("level").unwrap(), 5);
+}
+
+#[test]
+fn a_global_in_a_section_that_is_not_loaded_is_not_exported() {
+    // `marker` in an empty section of the first object names nothing; the
+    // second object's definition is the one callers get.
+    let jit = Jit::new().unwrap();
+    let empty = r#"
+__asm__(".section .empty_marker,\"aw\"\n.globl marker\nmarker:\n.text\n");
+int first(void) { return 1; }
+"#;
+    let real = "long marker = 42;";
+    let objs = compile_all(&jit, &[empty, real]);
+    let m = jit
+        .load_batch(&[("empty.o", &objs[0]), ("real.o", &objs[1])])
+        .unwrap();
+    let at = m.symbol_address("marker").unwrap();
+    let (base, len) = m.image_range().unwrap();
+    assert!(at >= base && at < base + len as u64, "marker at {at:#x}");
+    // SAFETY: `marker` is a long of the live module.
+    assert_eq!(unsafe { *(at as *const i64) }, 42);
+    // Alone, the empty-section global is not exported either.
+    let alone = jit.load_object(&objs[0]).unwrap();
+    assert!(alone.symbol_address("marker").is_err());
+}

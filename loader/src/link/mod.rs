@@ -155,18 +155,20 @@ impl SymbolList {
         self.names.reserve(name_bytes);
     }
 
-    /// Marks every exported symbol for which `lost(name, address)` holds as
-    /// not exported (a batch's definitions that lost to another object's).
-    pub(crate) fn unexport(&mut self, lost: impl Fn(&str, u64) -> bool) {
-        let mut start = 0;
-        for e in &mut self.entries {
+    /// Marks the exported symbols named `name` among `range` of the list
+    /// as not exported (a batch object's definitions that lost to another
+    /// object's).
+    pub(crate) fn unexport(&mut self, range: std::ops::Range<usize>, name: &str) {
+        for index in range {
+            let start = match index.checked_sub(1) {
+                Some(previous) => self.entries[previous].name_end_and_flags & SYMBOL_NAME_END,
+                None => 0,
+            } as usize;
+            let e = &mut self.entries[index];
             let end = (e.name_end_and_flags & SYMBOL_NAME_END) as usize;
-            if e.name_end_and_flags & SYMBOL_EXPORTED != 0
-                && lost(&self.names[start..end], e.address)
-            {
+            if e.name_end_and_flags & SYMBOL_EXPORTED != 0 && &self.names[start..end] == name {
                 e.name_end_and_flags &= !SYMBOL_EXPORTED;
             }
-            start = end;
         }
     }
 
@@ -705,7 +707,10 @@ impl<'a> Prepared<'a> {
         if kind == object::elf::STT_SECTION || kind == object::elf::STT_FILE {
             return None;
         }
-        let exported = matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK);
+        // Listed at address 0 but never exported: a global in a section
+        // that is not loaded (an empty one) names nothing callers can use.
+        let exported = matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
+            && obj.placement(i) != elf::NOT_LOADED;
         // Local labels of no type (`.LCPI3_0`, a constant-pool entry each;
         // mapping symbols `$x`) name no function or variable and are most
         // of the symbol table of a large kernel. Listed only with a log,
