@@ -540,7 +540,8 @@ impl<'a> Prepared<'a> {
     ) -> Result<LinkOutput> {
         let mut log = Vec::new();
         let ctx = self.relocate(base, image, resolver, &mut log)?;
-        let symbols = self.listed_symbols(&ctx).map(|s| s.to_linked()).collect();
+        let mut symbols = Vec::new();
+        self.for_each_listed(&ctx, |s| symbols.push(s.to_linked()));
         let l = &self.layout;
         let name = |sym: usize| self.obj.symbol_name(sym).to_string();
         Ok(LinkOutput {
@@ -606,9 +607,7 @@ impl<'a> Prepared<'a> {
             });
         }
         symbols.reserve(bound, 16 * bound);
-        for s in self.listed_symbols(&ctx) {
-            symbols.push(s);
-        }
+        self.for_each_listed(&ctx, |s| symbols.push(s));
         Ok(())
     }
 
@@ -697,7 +696,7 @@ impl<'a> Prepared<'a> {
 
     /// Whether symbol `i` may be listed, decided on its raw entry (the name
     /// can still rule it out): `(kind, exported)` if so.
-    #[inline]
+    #[inline(always)]
     fn may_list(&self, i: usize) -> Option<(u8, bool)> {
         let obj = &self.obj;
         if obj.placement(i) == elf::UNDEFINED {
@@ -721,14 +720,16 @@ impl<'a> Prepared<'a> {
         Some((kind, exported))
     }
 
-    /// The symbols a linked image lists, at their addresses (decided on
-    /// the raw entries: only listed names are looked up).
-    fn listed_symbols<'c>(
-        &'c self,
-        ctx: &'c Ctx<'c, 'a>,
-    ) -> impl Iterator<Item = SymbolRef<'a>> + 'c {
-        (1..self.obj.symbol_count()).filter_map(move |i| {
-            let (kind, exported) = self.may_list(i)?;
+    /// Hands each symbol a linked image lists, at its address, to `each`
+    /// (decided on the raw entries: only listed names are looked up). A
+    /// plain loop: as an iterator adapter its closure stopped being
+    /// inlined, a call per symbol of the table.
+    #[inline(always)]
+    fn for_each_listed(&self, ctx: &Ctx<'_, 'a>, mut each: impl FnMut(SymbolRef<'a>)) {
+        for i in 1..self.obj.symbol_count() {
+            let Some((kind, exported)) = self.may_list(i) else {
+                continue;
+            };
             let name = self.obj.symbol_name(i);
             // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code and
             // data runs for disassemblers; they name nothing. An
@@ -737,16 +738,16 @@ impl<'a> Prepared<'a> {
                 || name.starts_with('$')
                 || (name.starts_with(".L") && !exported && !self.record_log)
             {
-                return None;
+                continue;
             }
-            Some(SymbolRef {
+            each(SymbolRef {
                 name,
                 address: ctx.symbol_address(i),
                 size: self.obj.size(i),
                 is_function: kind == object::elf::STT_FUNC,
                 exported,
-            })
-        })
+            });
+        }
     }
 }
 
