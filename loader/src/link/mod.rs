@@ -893,12 +893,17 @@ impl<'p, 'a> Ctx<'p, 'a> {
         }
         // In the section (checked above), so in the image.
         let at = at as usize;
-        let le = value.to_le_bytes();
-        match word.bytes {
-            8 => image[at..at + 8].copy_from_slice(&le),
-            4 => image[at..at + 4].copy_from_slice(&le[..4]),
-            2 => image[at..at + 2].copy_from_slice(&le[..2]),
-            _ => image[at] = le[0],
+        let v = value.to_le_bytes();
+        // Byte patterns of fixed length, each merged into one store
+        // (prefix copies of one array became a `memcpy` call).
+        match (word.bytes, image.get_mut(at..)) {
+            (4, Some([a, b, c, d, ..])) => (*a, *b, *c, *d) = (v[0], v[1], v[2], v[3]),
+            (8, Some([a, b, c, d, e, f, g, h, ..])) => {
+                (*a, *b, *c, *d, *e, *f, *g, *h) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
+            }
+            (2, Some([a, b, ..])) => (*a, *b) = (v[0], v[1]),
+            (1, Some([a, ..])) => *a = v[0],
+            _ => return false,
         }
         true
     }
