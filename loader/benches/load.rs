@@ -49,8 +49,8 @@
 //!   and 48 bytes per symbol) and the export index holds 32-bit halves:
 //!   batch memory per kernel 3015 B -> 2209 B (1.96x -> 1.44x sections);
 //! - third pass (session 3; instructions per small load 67 K -> 32 K, per
-//!   16 KiB load 0.94 M -> 0.36 M, per 256 KiB load 14.6 M -> 5.6 M, per
-//!   kernel of a 1000-kernel batch 72 K -> 37 K; `--profile-phases N KIB`
+//!   16 KiB load 0.94 M -> 0.35 M, per 256 KiB load 14.6 M -> 5.4 M, per
+//!   kernel of a 1000-kernel batch 72 K -> 36 K; `--profile-phases N KIB`
 //!   splits a load into prepare / link / floor / whole):
 //!   - layout: read-only data and the GOT follow the code in its read +
 //!     execute pages by default (`LinkOptions::separate_read_only`,
@@ -65,7 +65,7 @@
 //!     check per field), one 16-byte record per symbol for what
 //!     relocations read; kinds found by a table indexed by type;
 //!   - a direct path for whole-word `S + A` / `S + A - P` relocations to
-//!     the object's own symbols (~60 instructions; the general path, ~250,
+//!     the object's own symbols (~55 instructions; the general path, ~250,
 //!     stays the definition, and `tests/direct_path.rs` links every fifth
 //!     corpus kernel for all five arches both ways and compares bytes);
 //!   - symbols listed from their type and binding, without reading the
@@ -77,8 +77,9 @@
 //!     names are hashed eight bytes at a time; a batch marks losing
 //!     duplicate definitions instead of filtering the index through its
 //!     name table;
-//! - left, and why the medium, large and batch targets are still missed:
-//!   instruction counts, not syscalls: ~60 per relocation on the direct
+//! - left, and why the large and batch targets are still missed (the
+//!   medium one is met only just):
+//!   instruction counts, not syscalls: ~55 per relocation on the direct
 //!   path, ~25 per symbol to parse, ~10 per symbol plus ~100 per listed
 //!   name to list, a few thousand per object of fixed work (section
 //!   table, allocations); a 256 KiB kernel has 24 K relocations and 24 K
