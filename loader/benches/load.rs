@@ -492,7 +492,11 @@ fn floor_per_segment_once(object: &[u8], len: usize, segments: &[Segment]) {
 }
 
 fn load_once(object: &[u8], arch: Arch) {
-    let m = Module::load_in_memory(object, arch, &NoSymbols, &LinkOptions::host()).expect("load");
+    load_once_with(object, arch, &LinkOptions::host());
+}
+
+fn load_once_with(object: &[u8], arch: Arch, options: &LinkOptions) {
+    let m = Module::load_in_memory(object, arch, &NoSymbols, options).expect("load");
     black_box(m.symbol_address(&format!("{PREFIX}entry")).expect("entry"));
 }
 
@@ -576,11 +580,7 @@ fn main() {
                     separate_read_only: true,
                     ..LinkOptions::host()
                 };
-                let separate = per_iter(rounds, iters, || {
-                    let m =
-                        Module::load_in_memory(&k.object, arch, &NoSymbols, &strict).expect("load");
-                    black_box(m.symbol_address(&format!("{PREFIX}entry")).expect("entry"));
-                });
+                let separate = per_iter(rounds, iters, || load_once_with(&k.object, arch, &strict));
                 t.info(
                     format!(
                         "(1) load {} with read-only data on pages of its own (separate_read_only)",

@@ -29,22 +29,10 @@ fn compile_all(jit: &Jit, sources: &[&str]) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// (start, end, perms) of every mapping of this process.
-fn maps() -> Vec<(u64, u64, String)> {
-    std::fs::read_to_string("/proc/self/maps")
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let mut it = l.split_whitespace();
-            let (a, b) = it.next().unwrap().split_once('-').unwrap();
-            (
-                u64::from_str_radix(a, 16).unwrap(),
-                u64::from_str_radix(b, 16).unwrap(),
-                it.next().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
+// Only `maps_of` is used here.
+#[allow(dead_code)]
+mod support;
+use support::maps_of;
 
 #[test]
 fn objects_of_a_batch_call_each_other_in_any_order() {
@@ -94,11 +82,7 @@ fn a_batch_image_is_never_writable_and_executable() {
         let batch: Vec<(&str, &[u8])> = objs.iter().map(|o| ("obj", &o[..])).collect();
         let m = jit.load_batch(&batch).unwrap();
         let (base, len) = m.image_range().unwrap();
-        let end = base + len as u64;
-        let ours: Vec<_> = maps()
-            .into_iter()
-            .filter(|(s, e, _)| *s < end && *e > base)
-            .collect();
+        let ours = maps_of(base, len);
         for (s, e, p) in &ours {
             assert!(
                 !(p.contains('w') && p.contains('x')),

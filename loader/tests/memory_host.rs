@@ -14,35 +14,14 @@ int bump(void) { return ++counter; }
 double pick(int i) { return k[i % 3]; }
 "#;
 
-/// (start, end, perms) of every mapping of this process.
-fn maps() -> Vec<(u64, u64, String)> {
-    std::fs::read_to_string("/proc/self/maps")
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let mut it = l.split_whitespace();
-            let range = it.next().unwrap();
-            let perms = it.next().unwrap().to_string();
-            let (a, b) = range.split_once('-').unwrap();
-            (
-                u64::from_str_radix(a, 16).unwrap(),
-                u64::from_str_radix(b, 16).unwrap(),
-                perms,
-            )
-        })
-        .collect()
-}
+use support::{maps, maps_of};
 
 #[test]
 fn no_mapping_of_the_image_is_writable_and_executable() {
     let jit = Jit::with_options(JitOptions::host().unwrap());
     let m = jit.load_source(SRC, Language::C).unwrap();
     let (base, len) = m.image_range().unwrap();
-    let end = base + len as u64;
-    let ours: Vec<_> = maps()
-        .into_iter()
-        .filter(|(s, e, _)| *s < end && *e > base)
-        .collect();
+    let ours = maps_of(base, len);
     assert!(!ours.is_empty(), "image not found in /proc/self/maps");
     for (s, e, p) in &ours {
         assert!(
@@ -74,10 +53,8 @@ fn no_mapping_of_the_image_is_writable_and_executable() {
 /// The protections of the image's mappings, in address order.
 fn image_perms(m: &Module) -> Vec<String> {
     let (base, len) = m.image_range().unwrap();
-    let end = base + len as u64;
-    maps()
+    maps_of(base, len)
         .into_iter()
-        .filter(|(s, e, _)| *s < end && *e > base)
         .map(|(_, _, p)| p[..3].to_string())
         .collect()
 }

@@ -35,3 +35,31 @@ fn which(program: &str) -> std::path::PathBuf {
         .find(|p| p.is_file())
         .unwrap_or_else(|| program.into())
 }
+
+/// (start, end, perms) of every mapping of this process.
+#[allow(dead_code)] // used by the tests that look at protections
+pub fn maps() -> Vec<(u64, u64, String)> {
+    std::fs::read_to_string("/proc/self/maps")
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut it = l.split_whitespace();
+            let (a, b) = it.next().unwrap().split_once('-').unwrap();
+            (
+                u64::from_str_radix(a, 16).unwrap(),
+                u64::from_str_radix(b, 16).unwrap(),
+                it.next().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The mappings of `[base, base + len)`, as (start, end, perms).
+#[allow(dead_code)]
+pub fn maps_of(base: u64, len: usize) -> Vec<(u64, u64, String)> {
+    let end = base + len as u64;
+    maps()
+        .into_iter()
+        .filter(|(s, e, _)| *s < end && *e > base)
+        .collect()
+}
