@@ -334,12 +334,15 @@ impl RelocKind {
             Formula::PcRelative => true,
             _ => return None,
         };
-        let (bytes, check) = encoding.whole_word()?;
-        let (min, max) = check.range();
+        let (bytes, (min, max), fields) = match encoding.whole_word() {
+            Some((bytes, check)) => (bytes, check.range(), None),
+            None => (u8::try_from(encoding.span()).ok()?, (0, 0), Some(encoding)),
+        };
         Some(DirectWord {
             bytes,
             min,
             max,
+            fields,
             pc_relative,
             branch,
         })
@@ -361,18 +364,23 @@ struct KindIndexes {
 }
 
 /// A kind simple enough for the linker's direct path: `S + A` or
-/// `S + A - P` stored in one whole data word, to the symbol itself or (a
+/// `S + A - P` stored (not accumulated), to the symbol itself or (a
 /// branch) to a symbol of the object with one entry point. Most
 /// relocations of every arch are of such kinds; the direct path applies
 /// them in a few instructions and hands every other case (undefined
-/// symbols, stubs, out of range, logs) to the general path, which is the
-/// definition: a test links corpus kernels both ways and compares.
+/// symbols, stubs, pairs, out of range, logs) to the general path, which
+/// is the definition: a test links corpus kernels both ways and compares.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DirectWord {
+    /// Bytes from the place the field spans.
     pub bytes: u8,
-    /// The values that fit ([`crate::bits::Check::range`]).
+    /// The values that fit ([`crate::bits::Check::range`]), for a whole
+    /// data word (`fields` is `None`).
     pub min: i64,
     pub max: i64,
+    /// Any other encoding (instruction fields), written by
+    /// [`Encoding::write`], which checks before it writes.
+    pub fields: Option<&'static Encoding>,
     pub pc_relative: bool,
     pub branch: bool,
 }

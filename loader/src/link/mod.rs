@@ -888,11 +888,15 @@ impl<'p, 'a> Ctx<'p, 'a> {
             value = value.wrapping_sub(self.base + at);
         }
         let value = value as i64;
+        // In the section (checked above), so in the image.
+        let at = at as usize;
+        if let Some(fields) = word.fields {
+            // Checks range and alignment before it writes anything.
+            return fields.write(image, at, value).is_ok();
+        }
         if value < word.min || value > word.max {
             return false;
         }
-        // In the section (checked above), so in the image.
-        let at = at as usize;
         let v = value.to_le_bytes();
         // Byte patterns of fixed length, each merged into one store
         // (prefix copies of one array became a `memcpy` call).
