@@ -100,6 +100,9 @@ load bench: every figure of issue #6 in one table.
 
 usage: cargo bench -p loader --bench load -- [--quick] [--only SECTION]... [--kernels N]
        cargo bench -p loader --bench load -- --profile-loads N KIB   (N loads, for a profiler)
+       cargo bench -p loader --bench load -- --profile-phases N KIB  (prepare / link / floor / load)
+       cargo bench -p loader --bench load -- --profile-link ARCH N KIB  (N pure links for ARCH)
+       cargo bench -p loader --bench load -- --profile-batch N       (one batch of N kernels)
 
   --quick        fewer rounds (noisier; for a smoke run)
   --only S       run only section S (load, dlopen, compile, call, scale, relocs, matrix);
@@ -189,6 +192,39 @@ impl Args {
                     let load = time(&mut || load_once(&k.object, arch));
                     eprintln!(
                         "{kib} KiB kernel, {n} calls each: prepare {prepare}, link into a buffer {link}, floor {floor}, whole load {load}"
+                    );
+                    std::process::exit(0);
+                }
+                "--profile-link" => {
+                    // For a profiler: N pure links (no mapping) of a kernel
+                    // of KIB KiB compiled for ARCH, any arch on any host.
+                    let arch: Arch = it.next().ok_or("arch")?.parse()?;
+                    let n: u32 = it.next().and_then(|n| n.parse().ok()).ok_or("count")?;
+                    let kib: u64 = it.next().and_then(|n| n.parse().ok()).ok_or("KiB")?;
+                    let mut compiler = Compiler::new(arch).expect("clang");
+                    compiler.cpu = Cpu::Baseline;
+                    let k = sized_kernel(&compiler, "profiled", kib * 1024);
+                    let p = Prepared::new(&k.object, arch, &LinkOptions::host()).expect("parse");
+                    let mut buffer = vec![0u8; p.image_size()];
+                    let mut log = Vec::new();
+                    let t = cpu_now();
+                    for _ in 0..n {
+                        let p =
+                            Prepared::new(&k.object, arch, &LinkOptions::host()).expect("parse");
+                        let mut symbols = loader::link::SymbolList::new();
+                        p.link_for_module(
+                            0x7000_0000_0000,
+                            &mut buffer,
+                            &NoSymbols,
+                            &mut symbols,
+                            &mut log,
+                        )
+                        .expect("link");
+                        black_box(&symbols);
+                    }
+                    eprintln!(
+                        "{arch} {kib} KiB kernel: {} per prepare + link (thread CPU)",
+                        us((cpu_now() - t) / n.max(1))
                     );
                     std::process::exit(0);
                 }

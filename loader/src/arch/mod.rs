@@ -315,14 +315,25 @@ impl RelocKind {
 
     /// The kind as the direct path applies it, if it can.
     pub(crate) fn direct_word(&'static self) -> Option<DirectWord> {
-        let Action::Patch {
-            target,
-            formula,
-            encoding,
-            accumulate: Accumulate::Store,
-        } = self.action
-        else {
-            return None;
+        let (target, formula, encoding) = match self.action {
+            Action::Patch {
+                target,
+                formula,
+                encoding,
+                accumulate: Accumulate::Store,
+            } => (target, formula, encoding),
+            Action::Patch { .. } => return None,
+            Action::Skip => {
+                return Some(DirectWord {
+                    bytes: 0,
+                    min: 0,
+                    max: 0,
+                    fields: None,
+                    pc_relative: false,
+                    branch: false,
+                    skip: true,
+                })
+            }
         };
         let branch = match target {
             Target::Symbol => false,
@@ -345,6 +356,7 @@ impl RelocKind {
             fields,
             pc_relative,
             branch,
+            skip: false,
         })
     }
 
@@ -383,6 +395,9 @@ pub(crate) struct DirectWord {
     pub fields: Option<&'static Encoding>,
     pub pc_relative: bool,
     pub branch: bool,
+    /// A marker with nothing to patch (`R_RISCV_RELAX`, `*_NONE`): only its
+    /// offset is checked.
+    pub skip: bool,
 }
 
 /// Where a relocation lands, handed to the arch hooks.

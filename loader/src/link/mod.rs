@@ -22,7 +22,6 @@ use crate::error::{Error, Result};
 use crate::resolve::Resolver;
 use elf::{Object, Reloc, SymbolDef};
 use layout::Layout;
-use std::collections::HashMap;
 
 /// Settings of the link step.
 #[derive(Clone, Debug)]
@@ -258,7 +257,9 @@ pub struct Prepared<'a> {
     record_log: bool,
     /// For each pair-high relocation, its place's image offset -> its
     /// number.
-    pair_highs: HashMap<u64, usize>,
+    /// Sorted by place, stably: the last of equal places wins (a SipHash
+    /// map was most of a RISC-V link).
+    pair_highs: Vec<(u64, usize)>,
     /// The arch's relocation kinds by type (`None`: unknown or refused).
     kinds: &'static [Option<&'static RelocKind>],
     /// The arch picks a relocation's encoding from the instruction.
@@ -395,13 +396,14 @@ impl<'a> Prepared<'a> {
         options: &LinkOptions,
     ) -> Prepared<'a> {
         let kinds = def.arch().kind_index();
-        let mut pair_highs = HashMap::new();
+        let mut pair_highs = Vec::new();
         if def.tables().kinds.iter().any(|k| k.is_pair_high) {
             for (i, r) in obj.relocs().enumerate() {
                 if kind_of(kinds, r.r_type).is_some_and(|k| k.is_pair_high) {
-                    pair_highs.insert(layout.section_offsets[r.section].wrapping_add(r.offset), i);
+                    pair_highs.push((layout.section_offsets[r.section].wrapping_add(r.offset), i));
                 }
             }
+            pair_highs.sort_by_key(|&(place, _)| place);
         }
         Prepared {
             obj,
@@ -463,6 +465,13 @@ impl<'a> Prepared<'a> {
         matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
             && kind != object::elf::STT_SECTION
             && !matches!(self.obj.placement(i), elf::UNDEFINED | elf::NOT_LOADED)
+    }
+
+    /// The pair-high relocation whose place is image offset `at`.
+    fn pair_high_at(&self, at: u64) -> Option<usize> {
+        let end = self.pair_highs.partition_point(|&(place, _)| place <= at);
+        let &(place, index) = self.pair_highs.get(end.checked_sub(1)?)?;
+        (place == at).then_some(index)
     }
 
     /// Bytes the image needs.
@@ -867,6 +876,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
         section_size: u64,
         image: &mut [u8],
     ) -> bool {
+        if word.skip {
+            // The general path reports an offset past the section.
+            return r.offset <= section_size;
+        }
         let sym = self.p.obj.located(r.symbol);
         let s = if sym.placement < elf::NOT_LOADED {
             if word.branch && sym.other != 0 {
@@ -1093,7 +1106,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
     #[inline(never)]
     fn paired_value(&self, index: usize, r: &Reloc, s: u64, depth: u32) -> Result<(i64, Reached)> {
         let at = s.wrapping_sub(self.base);
-        let Some(&high) = self.p.pair_highs.get(&at) else {
+        let Some(high) = self.p.pair_high_at(at) else {
             return Err(self.bad(
                 index,
                 format!(
