@@ -255,9 +255,8 @@ pub struct Prepared<'a> {
     layout: Layout,
     def: &'static dyn ArchDef,
     record_log: bool,
-    /// For each pair-high relocation, its place's image offset -> its
-    /// number.
-    /// Sorted by place, stably: the last of equal places wins (a SipHash
+    /// Each pair-high relocation's place (image offset) and number,
+    /// sorted by place, stably: the last of equal places wins (a SipHash
     /// map was most of a RISC-V link).
     pair_highs: Vec<(u64, usize)>,
     /// The arch's relocation kinds by type (`None`: unknown or refused).
