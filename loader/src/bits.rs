@@ -155,24 +155,22 @@ impl Field {
     /// The field with [`Field::whole_word`] decided from its shape (every
     /// constructor ends here).
     const fn with_shape_known(self) -> Field {
-        let whole_word = self.bias == 0
+        Field {
+            whole_word: self.is_whole_word(),
+            ..self
+        }
+    }
+
+    /// The field is a whole word of 1, 2, 4 or 8 bytes holding the value
+    /// unbiased and unaligned ([`Field::data`]).
+    const fn is_whole_word(&self) -> bool {
+        self.bias == 0
             && self.align == 1
             && matches!(self.bytes, 1 | 2 | 4 | 8)
             && match self.pieces {
                 [p] => p.src == 0 && p.dst == 0 && p.len as u32 == 8 * self.bytes as u32,
                 _ => false,
-            };
-        Field { whole_word, ..self }
-    }
-
-    /// The field is a whole word of 1, 2, 4 or 8 bytes holding the value
-    /// unbiased and unaligned ([`Field::data`]).
-    #[inline]
-    fn is_whole_word(&self) -> bool {
-        self.bias == 0
-            && self.align == 1
-            && matches!(self.bytes, 1 | 2 | 4 | 8)
-            && matches!(self.pieces, [p] if p.src == 0 && p.dst == 0 && u32::from(p.len) == 8 * u32::from(self.bytes))
+            }
     }
 
     /// The same field with a bias.
@@ -341,27 +339,19 @@ impl Encoding {
             debug_assert_eq!(f.whole_word, f.is_whole_word());
             if f.whole_word {
                 let at = offset.saturating_add(f.at as usize);
-                let Some(word) = at
+                if at
                     .checked_add(f.bytes as usize)
-                    .and_then(|end| image.get_mut(at..end))
-                else {
+                    .is_none_or(|end| end > image.len())
+                {
                     return Err(EncodeError::OutOfBounds { at, bytes: f.bytes });
-                };
+                }
                 if !f.check.fits(value) {
                     return Err(EncodeError::Range {
                         value,
                         check: f.check,
                     });
                 }
-                // Fixed-size copies: a `copy_from_slice` of a length known
-                // only at run time was a `memcpy` call per relocation.
-                let bytes = value.to_le_bytes();
-                match word.len() {
-                    4 => word.copy_from_slice(&bytes[..4]),
-                    8 => word.copy_from_slice(&bytes),
-                    2 => word.copy_from_slice(&bytes[..2]),
-                    _ => word.copy_from_slice(&bytes[..1]),
-                }
+                store_word(image, at, f.bytes, value);
                 return Ok(());
             }
         }
@@ -441,6 +431,25 @@ pub mod data {
             whole_word: false,
         }],
     };
+}
+
+/// Stores the low `bytes` (1, 2, 4 or 8) bytes of `value` at `at`,
+/// little-endian; false (nothing written) if they do not fit in `image`.
+/// Byte patterns of fixed length, each merged into one store: copies of
+/// prefixes of one array became a `memcpy` call per relocation.
+#[inline(always)]
+pub fn store_word(image: &mut [u8], at: usize, bytes: u8, value: i64) -> bool {
+    let v = value.to_le_bytes();
+    match (bytes, image.get_mut(at..)) {
+        (4, Some([a, b, c, d, ..])) => (*a, *b, *c, *d) = (v[0], v[1], v[2], v[3]),
+        (8, Some([a, b, c, d, e, f, g, h, ..])) => {
+            (*a, *b, *c, *d, *e, *f, *g, *h) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
+        }
+        (2, Some([a, b, ..])) => (*a, *b) = (v[0], v[1]),
+        (1, Some([a, ..])) => *a = v[0],
+        _ => return false,
+    }
+    true
 }
 
 /// Reads a little-endian word of 1 to 8 bytes.

@@ -420,16 +420,28 @@ impl<'a> Prepared<'a> {
     /// undefined; 0 if in a section that is not loaded).
     #[inline]
     fn defined_address(&self, base: u64, sym: usize) -> Option<u64> {
-        match self.obj.placement(sym) {
+        self.address_at(base, sym, self.obj.placement(sym))
+    }
+
+    /// [`Prepared::defined_address`] of a symbol whose placement is known.
+    #[inline(always)]
+    fn address_at(&self, base: u64, sym: usize, placement: elf::Placement) -> Option<u64> {
+        match placement {
             elf::UNDEFINED => None,
             elf::ABSOLUTE => Some(self.obj.value(sym)),
             // In a section we do not load: only an error if used.
             elf::NOT_LOADED => Some(0),
             pos => Some(
-                (base + self.layout.section_offsets[pos as usize])
+                self.section_address(base, pos)
                     .wrapping_add(self.obj.value(sym)),
             ),
         }
+    }
+
+    /// The address at `base` of the loaded section at `pos`.
+    #[inline(always)]
+    fn section_address(&self, base: u64, pos: elf::Placement) -> u64 {
+        base + self.layout.section_offsets[pos as usize]
     }
 
     /// The global and weak symbols the object defines in loaded sections,
@@ -841,24 +853,16 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// no relocation uses, or one in a section that is not loaded).
     #[inline(always)]
     fn locate(&self, sym: usize) -> (elf::Placement, u64) {
-        let obj = &self.p.obj;
-        let placement = obj.placement(sym);
-        let address = match placement {
-            elf::UNDEFINED => self
-                .resolved
-                .binary_search_by_key(&sym, |&(i, _)| i)
-                .map_or(0, |k| self.resolved[k].1),
-            elf::ABSOLUTE => obj.value(sym),
-            elf::NOT_LOADED => 0,
-            pos => self.section_base(pos).wrapping_add(obj.value(sym)),
-        };
+        let placement = self.p.obj.placement(sym);
+        let address = self
+            .p
+            .address_at(self.base, sym, placement)
+            .unwrap_or_else(|| {
+                self.resolved
+                    .binary_search_by_key(&sym, |&(i, _)| i)
+                    .map_or(0, |k| self.resolved[k].1)
+            });
         (placement, address)
-    }
-
-    /// The address of the loaded section at `pos`.
-    #[inline(always)]
-    fn section_base(&self, pos: elf::Placement) -> u64 {
-        self.base + self.p.layout.section_offsets[pos as usize]
     }
 
     /// Applies `r` by the direct path (see [`DirectWord`]) if it is a case
@@ -884,7 +888,9 @@ impl<'p, 'a> Ctx<'p, 'a> {
             if word.branch && sym.other != 0 {
                 return false; // a local entry point: the arch decides
             }
-            self.section_base(sym.placement).wrapping_add(sym.value)
+            self.p
+                .section_address(self.base, sym.placement)
+                .wrapping_add(sym.value)
         } else if sym.placement == elf::ABSOLUTE && !word.branch {
             sym.value
         } else {
@@ -909,19 +915,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         if value < word.min || value > word.max {
             return false;
         }
-        let v = value.to_le_bytes();
-        // Byte patterns of fixed length, each merged into one store
-        // (prefix copies of one array became a `memcpy` call).
-        match (word.bytes, image.get_mut(at..)) {
-            (4, Some([a, b, c, d, ..])) => (*a, *b, *c, *d) = (v[0], v[1], v[2], v[3]),
-            (8, Some([a, b, c, d, e, f, g, h, ..])) => {
-                (*a, *b, *c, *d, *e, *f, *g, *h) = (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7])
-            }
-            (2, Some([a, b, ..])) => (*a, *b) = (v[0], v[1]),
-            (1, Some([a, ..])) => *a = v[0],
-            _ => return false,
-        }
-        true
+        crate::bits::store_word(image, at, word.bytes, value)
     }
 
     /// [`Ctx::apply`] of the raw relocation `rela` of section `section`.
