@@ -219,13 +219,30 @@ impl Args {
                     let copies: Vec<Vec<u8>> = (0..n).map(|i| renamed(&k.object, i)).collect();
                     let named: Vec<(&str, &[u8])> =
                         copies.iter().map(|c| ("copy", &c[..])).collect();
-                    let m = Module::load_batch_in_memory(
-                        &named,
-                        arch,
-                        &NoSymbols,
-                        &LinkOptions::host(),
-                    );
-                    black_box(m.expect("batch"));
+                    let objects: Vec<&[u8]> = copies.iter().map(|c| &c[..]).collect();
+                    // Three rounds: the first one also faults in the heap.
+                    for round in 1..=3 {
+                        let t = cpu_now();
+                        let p = Prepared::batch(&objects, arch, &LinkOptions::host());
+                        black_box(p.expect("parse"));
+                        let prepare = cpu_now() - t;
+                        let t = cpu_now();
+                        let m = Module::load_batch_in_memory(
+                            &named,
+                            arch,
+                            &NoSymbols,
+                            &LinkOptions::host(),
+                        );
+                        let m = m.expect("batch");
+                        black_box(m.symbol_address(&format!("KZQ{:05}_entry", n - 1)));
+                        drop(m);
+                        let whole = cpu_now() - t;
+                        eprintln!(
+                            "round {round}: batch of {n}, per kernel (thread CPU): prepare {}, whole load {}",
+                            us(prepare / n.max(1) as u32),
+                            us(whole / n.max(1) as u32)
+                        );
+                    }
                     std::process::exit(0);
                 }
                 "--scale-child" => {

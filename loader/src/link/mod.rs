@@ -205,6 +205,25 @@ impl SymbolList {
         Some(self.view(start as usize, e))
     }
 
+    /// The first exported symbol named `name`, by a scan that compares
+    /// names only where the lengths are equal (no `str` slice is made per
+    /// symbol).
+    pub(crate) fn find_exported(&self, name: &str) -> Option<SymbolRef<'_>> {
+        let names = self.names.as_bytes();
+        let mut start = 0;
+        for (index, e) in self.entries.iter().enumerate() {
+            let end = (e.name_end_and_flags & SYMBOL_NAME_END) as usize;
+            if e.name_end_and_flags & SYMBOL_EXPORTED != 0
+                && end - start == name.len()
+                && names.get(start..end) == Some(name.as_bytes())
+            {
+                return self.get(index);
+            }
+            start = end;
+        }
+        None
+    }
+
     pub fn iter(&self) -> impl ExactSizeIterator<Item = SymbolRef<'_>> + Clone + '_ {
         let mut start = 0;
         self.entries.iter().map(move |e| {
@@ -1327,5 +1346,37 @@ mod tests {
             assert_eq!(list.get(i), Some(s.view()));
         }
         assert_eq!(list.get(3), None);
+    }
+
+    #[test]
+    fn find_exported_gives_the_first_exported_symbol_of_the_name() {
+        let list: SymbolList = [
+            ("ab", false, 1),
+            ("abc", true, 2),
+            ("ab", true, 3),
+            ("a", true, 4),
+            ("ab", true, 5),
+        ]
+        .iter()
+        .map(|&(name, exported, address)| super::SymbolRef {
+            name,
+            address,
+            size: 0,
+            is_function: false,
+            exported,
+        })
+        .collect();
+        let found = |name| list.find_exported(name).map(|s| s.address);
+        // A local of the name and a longer name sharing its prefix come
+        // first; of two exported ones the first is found.
+        assert_eq!(found("ab"), Some(3));
+        assert_eq!(found("abc"), Some(2));
+        assert_eq!(found("a"), Some(4));
+        assert_eq!(found("b"), None);
+        assert_eq!(found(""), None);
+        for name in ["ab", "abc", "a", "b", ""] {
+            let scanned = list.iter().find(|s| s.exported && s.name == name);
+            assert_eq!(list.find_exported(name), scanned, "{name}");
+        }
     }
 }
