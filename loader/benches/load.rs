@@ -234,7 +234,10 @@ impl Args {
                             &LinkOptions::host(),
                         );
                         let m = m.expect("batch");
-                        black_box(m.symbol_address(&format!("KZQ{:05}_entry", n - 1)));
+                        black_box(
+                            m.symbol_address(&format!("KZQ{:05}_entry", n - 1))
+                                .expect("entry"),
+                        );
                         drop(m);
                         let whole = cpu_now() - t;
                         eprintln!(

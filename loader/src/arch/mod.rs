@@ -113,6 +113,13 @@ impl Arch {
         &self.indexes().direct
     }
 
+    /// The [`Target`] of each relocation type, indexed by type (`None`
+    /// for skipped or unknown types): what parsing reads to find GOT and
+    /// stub candidates, one byte a type.
+    pub(crate) fn target_index(self) -> &'static [Option<Target>] {
+        &self.indexes().targets
+    }
+
     fn indexes(self) -> &'static KindIndexes {
         static INDEXES: [OnceLock<KindIndexes>; 5] = [const { OnceLock::new() }; 5];
         INDEXES[self as usize].get_or_init(|| {
@@ -137,6 +144,10 @@ impl Arch {
                     .collect()
             };
             KindIndexes {
+                targets: index
+                    .iter()
+                    .map(|k| k.and_then(RelocKind::target))
+                    .collect(),
                 kinds: index.into_boxed_slice(),
                 direct: direct.into_boxed_slice(),
             }
@@ -372,6 +383,7 @@ impl RelocKind {
 /// The lookup tables of an architecture's kinds by type.
 struct KindIndexes {
     kinds: Box<[Option<&'static RelocKind>]>,
+    targets: Box<[Option<Target>]>,
     direct: Box<[Option<DirectWord>]>,
 }
 

@@ -208,9 +208,11 @@ pub struct Object<'a> {
     /// noted while the relocations are checked (a pass of its own over
     /// them was a tenth of a 16 KiB load).
     pub indirect: Vec<(u32, bool)>,
-    /// How many symbols a linked image may list (defined, not a section or
-    /// file, and not a local label of no type), counted while parsing.
-    pub listable: usize,
+    /// The symbols a linked image may list (defined, not a section or
+    /// file, and not a local label of no type), noted while parsing: the
+    /// listing and the batch's export table visit these, not the whole
+    /// table (mostly `.LCPI` labels in a large kernel).
+    pub listable: Vec<u32>,
     /// The same with local labels of no type (a logged link lists them).
     pub listable_with_labels: usize,
 }
@@ -269,7 +271,9 @@ impl<'a> Object<'a> {
         }
         let table = header.sections(LE, data).map_err(malformed)?;
         let mut sections = Vec::new();
-        let mut loaded = vec![None; table.len()];
+        // Position in `sections` of each section by ELF index (or
+        // NOT_LOADED): what a symbol's `st_shndx` maps to.
+        let mut loaded = vec![NOT_LOADED; table.len()];
         for (index, sh) in table.iter().enumerate() {
             let flags = sh.sh_flags(LE);
             if flags & u64::from(elf::SHF_ALLOC) == 0 {
@@ -328,7 +332,7 @@ impl<'a> Object<'a> {
             } else {
                 SectionClass::ReadOnly
             };
-            loaded[index] = Some(sections.len());
+            loaded[index] = sections.len() as Placement;
             sections.push(Section {
                 name,
                 class,
@@ -345,74 +349,51 @@ impl<'a> Object<'a> {
         let raw_symbols = symtab.symbols();
         let mut placements = Vec::with_capacity(raw_symbols.len());
         let mut undefined = Vec::new();
-        let (mut listable, mut listable_with_labels) = (0, 0);
+        let (mut listable, mut listable_with_labels) = (Vec::new(), 0);
+        // Every name offset below this lies in a complete table (see
+        // `Names`).
+        let names_checked = if names.complete {
+            names.all.map_or(0, str::len)
+        } else {
+            0
+        };
         for (i, sym) in raw_symbols.iter().enumerate() {
             // Names are decoded when used; here only whether there is one.
-            if !names.in_range(sym.st_name(LE)) {
+            if sym.st_name(LE) as usize >= names_checked {
                 let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
                 std::str::from_utf8(name)
                     .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))?;
             }
-            let placement = match sym.st_shndx(LE) {
-                elf::SHN_UNDEF => {
-                    if i != 0 {
-                        // Resolved by name: checked now, with its error.
-                        let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
-                        std::str::from_utf8(name).map_err(|_| {
-                            Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name"))
-                        })?;
-                        undefined.push(i);
-                    }
-                    UNDEFINED
-                }
-                elf::SHN_ABS => ABSOLUTE,
-                elf::SHN_COMMON => {
-                    let name = Object::raw_name(&symtab, &names, sym);
-                    return Err(Error::Unsupported {
-                        arch,
-                        what: "COMMON symbol",
-                        detail: format!("`{name}` (compile with -fno-common, clang's default)"),
-                    });
-                }
-                shndx => {
-                    let section = if shndx < elf::SHN_LORESERVE {
-                        usize::from(shndx)
-                    } else {
-                        // `SHN_XINDEX` (or another reserved index: 0).
-                        symtab
-                            .symbol_section(LE, sym, object::SymbolIndex(i))
-                            .map_err(malformed)?
-                            .map_or(0, |s| s.0)
-                    };
-                    if section >= table.len() {
-                        let name = Object::raw_name(&symtab, &names, sym);
-                        return Err(Error::MalformedElf(format!(
-                            "symbol `{name}` refers to section {section}, past the section table"
-                        )));
-                    }
-                    // Reserved indexes map to section 0, never loaded.
-                    loaded[section].map_or(NOT_LOADED, |pos| pos as Placement)
-                }
+            let shndx = sym.st_shndx(LE);
+            let placement = if shndx != elf::SHN_UNDEF && shndx < elf::SHN_LORESERVE {
+                // Not past the table; NOT_LOADED unless loaded.
+                *loaded.get(usize::from(shndx)).ok_or_else(|| {
+                    Error::MalformedElf(format!(
+                        "symbol `{}` refers to section {shndx}, past the section table",
+                        Object::raw_name(&symtab, &names, sym)
+                    ))
+                })?
+            } else {
+                Object::special_placement(i, sym, &symtab, &names, &loaded, arch, &mut undefined)?
             };
             placements.push(Located {
                 value: sym.st_value(LE),
                 placement,
                 other: sym.st_other,
             });
-            if placement != UNDEFINED && !matches!(sym.st_type(), elf::STT_SECTION | elf::STT_FILE)
-            {
+            let (kind, binding) = (sym.st_type(), sym.st_bind());
+            if placement != UNDEFINED && kind != elf::STT_SECTION && kind != elf::STT_FILE {
                 listable_with_labels += 1;
-                if sym.st_type() != elf::STT_NOTYPE
-                    || matches!(sym.st_bind(), elf::STB_GLOBAL | elf::STB_WEAK)
+                if kind != elf::STT_NOTYPE || binding == elf::STB_GLOBAL || binding == elf::STB_WEAK
                 {
-                    listable += 1;
+                    listable.push(i as u32);
                 }
             }
         }
 
         let mut rela_sets = Vec::new();
         let mut reloc_count = 0;
-        let kinds = arch.kind_index();
+        let targets = arch.target_index();
         let mut indirect = Vec::new();
         for (index, sh) in table.iter().enumerate() {
             let sh_type = sh.sh_type(LE);
@@ -420,7 +401,7 @@ impl<'a> Object<'a> {
                 continue;
             }
             let target = sh.sh_info(LE) as usize;
-            let Some(&Some(target_pos)) = loaded.get(target) else {
+            let Some(&target_pos) = loaded.get(target).filter(|&&p| p != NOT_LOADED) else {
                 // Relocations of sections we do not load (debug info,
                 // address-significance tables) are dropped with them.
                 continue;
@@ -440,14 +421,14 @@ impl<'a> Object<'a> {
                     Error::MalformedElf(format!("relocation section {index} lies outside the file"))
                 })?;
             for rela in entries {
-                let symbol = rela.r_sym(LE, false) as usize;
+                let info = rela.r_info.get(LE);
+                let symbol = (info >> 32) as usize;
                 if symbol >= raw_symbols.len() {
                     return Err(Error::MalformedElf(format!(
                         "relocation in section {index} refers to symbol {symbol}, past the symbol table"
                     )));
                 }
-                let kind = crate::link::kind_of(kinds, rela.r_type(LE, false));
-                match kind.and_then(|k| k.target()) {
+                match targets.get(info as u32 as usize).copied().flatten() {
                     Some(Target::GotSlot) => indirect.push((symbol as u32, false)),
                     Some(Target::Branch) if placements[symbol].placement >= NOT_LOADED => {
                         indirect.push((symbol as u32, true))
@@ -456,7 +437,7 @@ impl<'a> Object<'a> {
                 }
             }
             rela_sets.push(RelaSet {
-                section: target_pos,
+                section: target_pos as usize,
                 first: reloc_count,
                 entries,
             });
@@ -476,6 +457,56 @@ impl<'a> Object<'a> {
             indirect,
             listable,
             listable_with_labels,
+        })
+    }
+
+    /// Where a symbol with a reserved or undefined `st_shndx` lies (the
+    /// rare cases, out of the parse loop): undefined ones are noted in
+    /// `undefined` with their names checked (they are resolved by name).
+    #[cold]
+    fn special_placement(
+        i: usize,
+        sym: &RawSymbol,
+        symtab: &object::read::elf::SymbolTable<'a, Header>,
+        names: &Names<'a>,
+        loaded: &[Placement],
+        arch: Arch,
+        undefined: &mut Vec<usize>,
+    ) -> Result<Placement> {
+        Ok(match sym.st_shndx(LE) {
+            elf::SHN_UNDEF => {
+                if i != 0 {
+                    let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
+                    std::str::from_utf8(name).map_err(|_| {
+                        Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name"))
+                    })?;
+                    undefined.push(i);
+                }
+                UNDEFINED
+            }
+            elf::SHN_ABS => ABSOLUTE,
+            elf::SHN_COMMON => {
+                let name = Object::raw_name(symtab, names, sym);
+                return Err(Error::Unsupported {
+                    arch,
+                    what: "COMMON symbol",
+                    detail: format!("`{name}` (compile with -fno-common, clang's default)"),
+                });
+            }
+            _ => {
+                // `SHN_XINDEX` (or another reserved index: 0, never
+                // loaded).
+                let section = symtab
+                    .symbol_section(LE, sym, object::SymbolIndex(i))
+                    .map_err(malformed)?
+                    .map_or(0, |s| s.0);
+                *loaded.get(section).ok_or_else(|| {
+                    Error::MalformedElf(format!(
+                        "symbol `{}` refers to section {section}, past the section table",
+                        Object::raw_name(symtab, names, sym)
+                    ))
+                })?
+            }
         })
     }
 

@@ -468,7 +468,9 @@ impl<'a> Prepared<'a> {
     /// objects of a batch may call, known before anything is linked.
     pub fn exported_symbols(&self, base: u64) -> impl Iterator<Item = (&'a str, u64, bool)> + '_ {
         let obj = &self.obj;
-        (1..obj.symbol_count())
+        obj.listable
+            .iter()
+            .map(|&i| i as usize)
             .filter(|&i| self.is_exported(i))
             .filter_map(move |i| {
                 let name = obj.symbol_name(i);
@@ -484,17 +486,20 @@ impl<'a> Prepared<'a> {
     /// At least as many as [`Prepared::exported_symbols`] lists (read from
     /// the raw entries, no names: to size a table).
     pub fn exported_count(&self) -> usize {
-        (1..self.obj.symbol_count())
-            .filter(|&i| self.is_exported(i))
+        self.obj
+            .listable
+            .iter()
+            .filter(|&&i| self.is_exported(i as usize))
             .count()
     }
 
-    /// Symbol `i` is global or weak and defined in a loaded section.
+    /// Listable symbol `i` is global or weak and defined in a loaded
+    /// section.
+    #[inline(always)]
     fn is_exported(&self, i: usize) -> bool {
-        let (kind, binding) = self.obj.kind_binding(i);
+        let (_, binding) = self.obj.kind_binding(i);
         matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
-            && kind != object::elf::STT_SECTION
-            && !matches!(self.obj.placement(i), elf::UNDEFINED | elf::NOT_LOADED)
+            && self.obj.placement(i) != elf::NOT_LOADED
     }
 
     /// The pair-high relocation whose place is image offset `at`.
@@ -632,7 +637,7 @@ impl<'a> Prepared<'a> {
         let bound = if self.record_log {
             self.obj.listable_with_labels
         } else {
-            self.obj.listable
+            self.obj.listable.len()
         };
         if bound > SymbolList::MAX_LEN - symbols.len() {
             return Err(Error::Unsupported {
@@ -765,9 +770,9 @@ impl<'a> Prepared<'a> {
     /// inlined, a call per symbol of the table.
     #[inline(always)]
     fn for_each_listed(&self, ctx: &Ctx<'_, 'a>, mut each: impl FnMut(SymbolRef<'a>)) {
-        for i in 1..self.obj.symbol_count() {
+        let mut visit = |i: usize| {
             let Some((kind, exported)) = self.may_list(i) else {
-                continue;
+                return;
             };
             let name = self.obj.symbol_name(i);
             // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code and
@@ -777,7 +782,7 @@ impl<'a> Prepared<'a> {
                 || name.starts_with('$')
                 || (name.starts_with(".L") && !exported && !self.record_log)
             {
-                continue;
+                return;
             }
             each(SymbolRef {
                 name,
@@ -786,6 +791,15 @@ impl<'a> Prepared<'a> {
                 is_function: kind == object::elf::STT_FUNC,
                 exported,
             });
+        };
+        if self.record_log {
+            (1..self.obj.symbol_count()).for_each(visit);
+        } else {
+            // Only the symbols parsing noted as listable (of a large
+            // kernel's table, about one in eight).
+            for &i in &self.obj.listable {
+                visit(i as usize);
+            }
         }
     }
 }
