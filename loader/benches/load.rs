@@ -220,8 +220,9 @@ impl Args {
                     let named: Vec<(&str, &[u8])> =
                         copies.iter().map(|c| ("copy", &c[..])).collect();
                     let objects: Vec<&[u8]> = copies.iter().map(|c| &c[..]).collect();
-                    // Three rounds: the first one also faults in the heap.
-                    for round in 1..=3 {
+                    // Five rounds: the first one also faults in the heap.
+                    for round in 1..=5 {
+                        let faults = minor_faults();
                         let t = cpu_now();
                         let p = Prepared::batch(&objects, arch, &LinkOptions::host());
                         black_box(p.expect("parse"));
@@ -241,11 +242,33 @@ impl Args {
                         drop(m);
                         let whole = cpu_now() - t;
                         eprintln!(
-                            "round {round}: batch of {n}, per kernel (thread CPU): prepare {}, whole load {}",
+                            "round {round}: batch of {n}, per kernel (thread CPU): prepare {}, whole load {}; page faults of the round {}",
                             us(prepare / n.max(1) as u32),
-                            us(whole / n.max(1) as u32)
+                            us(whole / n.max(1) as u32),
+                            minor_faults() - faults
                         );
                     }
+                    // As the table's figure: load, look up, drop, again.
+                    let faults = minor_faults();
+                    let t = cpu_now();
+                    for _ in 0..10 {
+                        let m = Module::load_batch_in_memory(
+                            &named,
+                            arch,
+                            &NoSymbols,
+                            &LinkOptions::host(),
+                        );
+                        let m = m.expect("batch");
+                        black_box(
+                            m.symbol_address(&format!("KZQ{:05}_entry", n - 1))
+                                .expect("entry"),
+                        );
+                    }
+                    eprintln!(
+                        "10 loads back to back: {} per kernel, {} page faults per load",
+                        us((cpu_now() - t) / (10 * n.max(1) as u32)),
+                        (minor_faults() - faults) / 10
+                    );
                     std::process::exit(0);
                 }
                 "--scale-child" => {
@@ -690,12 +713,14 @@ fn main() {
         let batch_size = 1000;
         let copies: Vec<Vec<u8>> = (0..batch_size).map(|i| renamed(&small.object, i)).collect();
         let named: Vec<(&str, &[u8])> = copies.iter().map(|c| ("copy", &c[..])).collect();
+        let faults = minor_faults();
         let whole = per_iter(rounds, n(10).max(3), || {
             let m = Module::load_batch_in_memory(&named, arch, &NoSymbols, &LinkOptions::host())
                 .expect("batch");
             black_box(m.symbol_address("KZQ00999_entry").expect("entry"));
         });
         let per_kernel = whole / batch_size as u32;
+        eprintln!("DEBUG faults per batch {}", (minor_faults() - faults) / (rounds as i64 * n(10).max(3) as i64 + 1));
         t.check(
             format!("(2) dlopen / batch load per kernel ({batch_size} small kernels per batch)"),
             us(per_kernel),
@@ -904,6 +929,16 @@ fn run_scale_child(mode: &str, count: usize) -> Option<ScaleResult> {
         section_bytes: v[2] as u64,
         image: v[3] as u64,
     })
+}
+
+/// Minor page faults of this thread so far.
+fn minor_faults() -> i64 {
+    // SAFETY: `getrusage` fills the zeroed struct it is given.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_THREAD, &mut usage);
+        usage.ru_minflt
+    }
 }
 
 fn resident_bytes() -> u64 {

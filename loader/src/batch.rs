@@ -159,7 +159,10 @@ impl Module {
         let mut log = Vec::new();
         // Where each object's symbols start in the common list.
         let mut listed_from = Vec::with_capacity(prepared.len() + 1);
-        for p in &prepared {
+        for (k, p) in prepared.iter().enumerate() {
+            if let Some(next) = bytes.get(k + 2) {
+                crate::memory::prefetch(next);
+            }
             listed_from.push(all_symbols.len());
             p.link_for_module(base, image, &resolver, &mut all_symbols, &mut log)?;
         }

@@ -396,7 +396,13 @@ impl<'a> Prepared<'a> {
         let def = arch.def();
         let objs = objects
             .iter()
-            .map(|o| Object::parse(o, arch))
+            .enumerate()
+            .map(|(k, o)| {
+                if let Some(next) = objects.get(k + 2) {
+                    crate::memory::prefetch(next);
+                }
+                Object::parse(o, arch)
+            })
             .collect::<Result<Vec<_>>>()?;
         let plan: Vec<&Object<'_>> = objs.iter().collect();
         let layouts = Layout::plan_many(&plan, def, options.page_size, options.separate_read_only)?;
