@@ -15,9 +15,9 @@ use crate::arch::Arch;
 use crate::error::{Error, Result};
 use crate::link::{LinkOptions, Prepared, SymbolList};
 use crate::memory::Mapping;
-use crate::module::{check_host, check_page_size, Backend, Jit, Module};
+use crate::module::{check_host, check_page_size, lookup, Backend, ExportIndex, Jit, Module};
+use crate::module::{export_hash, sort_by_hash};
 use crate::resolve::{Chain, Resolver};
-use std::collections::hash_map::{Entry, HashMap};
 
 impl Jit {
     /// Links `objects` (each with a name for error messages) into one
@@ -55,32 +55,6 @@ impl Jit {
     }
 }
 
-/// The batch's name table hasher ([`crate::cache::name_hash_extend`]):
-/// names come from objects the caller compiled, and SipHash was a tenth of
-/// a batch load.
-#[derive(Default)]
-struct NameHasher(u64);
-
-impl std::hash::Hasher for NameHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = crate::cache::name_hash_extend(self.0, bytes);
-    }
-}
-
-type BuildNameHasher = std::hash::BuildHasherDefault<NameHasher>;
-
-/// Where a batch symbol comes from.
-#[derive(Clone, Copy)]
-struct Definition {
-    address: u64,
-    weak: bool,
-    object: usize,
-}
-
 impl Module {
     /// Links `objects` into one fresh mapping of this process and protects
     /// it (see [`Jit::load_batch`]; `options` as for
@@ -114,62 +88,34 @@ impl Module {
                 .unwrap_or(0),
         );
 
-        let symbols: usize = prepared.iter().map(Prepared::exported_count).sum();
-        // Definitions that lost to another object's (rare: weak ones), by
-        // object: an address may be shared (absolute symbols, a label at
-        // the end of one object's section and the start of the next's).
-        let mut lost: Vec<(usize, &str)> = Vec::new();
-        let mut table: HashMap<&str, Definition, BuildNameHasher> =
-            HashMap::with_capacity_and_hasher(symbols, BuildNameHasher::default());
-        for (object, p) in prepared.iter().enumerate() {
-            for (name, address, weak) in p.exported_symbols(base) {
-                let new = Definition {
-                    address,
-                    weak,
-                    object,
-                };
-                match table.entry(name) {
-                    Entry::Vacant(e) => {
-                        e.insert(new);
-                    }
-                    Entry::Occupied(mut e) => match (e.get().weak, weak) {
-                        (false, false) => {
-                            return Err(Error::DuplicateSymbol {
-                                symbol: name.to_string(),
-                                first: objects[e.get().object].0.to_string(),
-                                second: objects[object].0.to_string(),
-                            })
-                        }
-                        (true, false) => {
-                            lost.push((e.get().object, name));
-                            e.insert(new);
-                        }
-                        _ => {
-                            lost.push((object, name));
-                        }
-                    },
-                }
-            }
+        // Every object's symbols first, at their final addresses (known
+        // from the layout): the list is the batch's name table, and its
+        // export index (built here, kept by the module) answers the
+        // lookups of the link.
+        let mut all_symbols = SymbolList::new();
+        let bound: usize = prepared.iter().map(Prepared::listed_bound).sum();
+        all_symbols.reserve(bound, 16 * bound);
+        let mut listed_from = Vec::with_capacity(prepared.len() + 1);
+        for p in &prepared {
+            listed_from.push(all_symbols.len());
+            p.list_symbols(base, &mut all_symbols)?;
         }
-        let batch = |name: &str| table.get(name).map(|d| d.address);
+        listed_from.push(all_symbols.len());
+        let index = batch_export_index(&mut all_symbols, &listed_from, objects)?;
+        let batch = |name: &str| lookup(&index, &all_symbols, name).map(|s| s.address);
         let resolver = Chain(&batch, resolver);
 
         let image = mapping.bytes_mut();
-        let mut all_symbols = SymbolList::new();
         let mut log = Vec::new();
-        // Where each object's symbols start in the common list.
-        let mut listed_from = Vec::with_capacity(prepared.len() + 1);
         for (k, p) in prepared.iter().enumerate() {
             if let Some(next) = bytes.get(k + 2) {
                 crate::memory::prefetch(next);
             }
-            listed_from.push(all_symbols.len());
-            p.link_for_module(base, image, &resolver, &mut all_symbols, &mut log)?;
+            p.relocate_into(base, image, &resolver, &mut log)?;
         }
-        listed_from.push(all_symbols.len());
         let segments = first.segments().to_vec();
-        // Growth by doubling left up to half of each list unused: for ten
-        // thousand kernels that is most of the metadata.
+        // The reservation counted symbols a name may still rule out and
+        // guessed 16 bytes a name: give back what is left.
         all_symbols.shrink_to_fit();
         log.shrink_to_fit();
         mapping.protect(&segments)?;
@@ -178,18 +124,180 @@ impl Module {
             bytes = mapping.len(),
             "mapped batch"
         );
-        // Only the definition that won is exported: the module finds the
-        // first exported symbol of a name.
-        for (object, name) in lost {
-            all_symbols.unexport(listed_from[object]..listed_from[object + 1], name);
-        }
         Ok(Module::in_mapping(
             arch,
             mapping,
-            crate::module::ExportIndex::default(),
+            ExportIndex::built(index),
             all_symbols,
             log,
             segments,
         ))
+    }
+}
+
+/// The export index of a batch's symbol list (see `module::exported_index`)
+/// under the batch's rules: of the exported definitions of a name, the
+/// first global wins, else the first weak one; two global ones are an
+/// error naming both objects. Losers stop being exported.
+fn batch_export_index(
+    all: &mut SymbolList,
+    listed_from: &[usize],
+    objects: &[(&str, &[u8])],
+) -> Result<Vec<(u32, u32)>> {
+    let mut exported: Vec<(u32, u32)> = all
+        .iter()
+        .zip(0..=u32::MAX)
+        .filter(|(s, _)| s.exported)
+        .map(|(s, i)| (export_hash(s.name), i))
+        .collect();
+    // By hash, then by position in the list (object order).
+    sort_by_hash(&mut exported);
+    let object_of = |i: u32| listed_from.partition_point(|&from| from <= i as usize) - 1;
+    fn name(all: &SymbolList, j: u32) -> &str {
+        all.get(j as usize).map_or("", |s| s.name)
+    }
+    // Still in hash order: winners are taken run by run.
+    let mut index = Vec::with_capacity(exported.len());
+    let mut losers = Vec::new();
+    for run in exported.chunk_by(|a, b| a.0 == b.0) {
+        if let [only] = run {
+            index.push(*only);
+            continue;
+        }
+        // Several exported names of one hash (usually one name defined
+        // by several objects): each name's definitions in list order.
+        let mut decided: Vec<&str> = Vec::new();
+        for &(hash, i) in run {
+            let this = name(all, i);
+            if decided.contains(&this) {
+                continue;
+            }
+            decided.push(this);
+            let same: Vec<u32> = run
+                .iter()
+                .map(|e| e.1)
+                .filter(|&j| name(all, j) == this)
+                .collect();
+            let mut globals = same.iter().copied().filter(|&j| !all.is_weak(j as usize));
+            let winner = match (globals.next(), globals.next()) {
+                (Some(first), Some(second)) => {
+                    return Err(Error::DuplicateSymbol {
+                        symbol: this.to_string(),
+                        first: objects[object_of(first)].0.to_string(),
+                        second: objects[object_of(second)].0.to_string(),
+                    })
+                }
+                (Some(global), None) => global,
+                _ => i,
+            };
+            losers.extend(same.into_iter().filter(|&j| j != winner));
+            index.push((hash, winner));
+        }
+    }
+    for j in losers {
+        all.unexport(j as usize);
+    }
+    let mut exported = index;
+    exported.shrink_to_fit();
+    Ok(exported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::SymbolRef;
+
+    /// A list of `(object, name, weak)` exported symbols, at addresses
+    /// 0, 1, 2, ... in order, and where each object's symbols start.
+    fn list(symbols: &[(usize, &str, bool)], objects: usize) -> (SymbolList, Vec<usize>) {
+        let mut all = SymbolList::new();
+        let mut listed_from = vec![0; objects + 1];
+        for (address, &(object, name, weak)) in symbols.iter().enumerate() {
+            all.push_binding(
+                SymbolRef {
+                    name,
+                    address: address as u64,
+                    size: 0,
+                    is_function: true,
+                    exported: true,
+                },
+                weak,
+            );
+            listed_from[object + 1] = address + 1;
+        }
+        for k in 1..=objects {
+            listed_from[k] = listed_from[k].max(listed_from[k - 1]);
+        }
+        (all, listed_from)
+    }
+
+    const OBJECTS: [(&str, &[u8]); 3] = [("zero.o", &[]), ("one.o", &[]), ("two.o", &[])];
+
+    /// Two different names with the same export hash.
+    fn colliding_names() -> (String, String) {
+        let mut seen = std::collections::HashMap::new();
+        for n in 0u32.. {
+            let name = format!("k{n}");
+            if let Some(other) = seen.insert(export_hash(&name), name.clone()) {
+                return (other, name);
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn the_first_global_definition_wins_else_the_first_weak_one() {
+        let (a, b) = colliding_names();
+        let symbols = [
+            (0, "f", false),
+            (0, "g", true),
+            (0, "h", true),
+            (0, a.as_str(), true),
+            (1, "f", true),
+            (1, "g", false),
+            (1, "h", true),
+            (1, b.as_str(), false),
+            (2, "g", true),
+            (2, a.as_str(), false),
+        ];
+        let (mut all, listed_from) = list(&symbols, 3);
+        let index = batch_export_index(&mut all, &listed_from, &OBJECTS).unwrap();
+        // One entry a name, sorted by hash; each lookup finds the winner.
+        assert_eq!(index.len(), 5);
+        assert!(index.windows(2).all(|w| w[0].0 <= w[1].0));
+        let at = |name: &str| lookup(&index, &all, name).map(|s| s.address);
+        assert_eq!(at("f"), Some(0), "a global before a weak one");
+        assert_eq!(at("g"), Some(5), "a global after a weak one");
+        assert_eq!(at("h"), Some(2), "the first of two weak ones");
+        assert_eq!(
+            at(&a),
+            Some(9),
+            "a global after a weak one, in a hash collision"
+        );
+        assert_eq!(at(&b), Some(7), "the other name of the collision");
+        // Losers are no longer exported; winners still are.
+        let exported: Vec<u64> = all
+            .iter()
+            .filter(|s| s.exported)
+            .map(|s| s.address)
+            .collect();
+        assert_eq!(exported, [0, 2, 5, 7, 9]);
+    }
+
+    #[test]
+    fn two_global_definitions_name_both_objects() {
+        let symbols = [(0, "f", false), (1, "f", true), (2, "f", false)];
+        let (mut all, listed_from) = list(&symbols, 3);
+        match batch_export_index(&mut all, &listed_from, &OBJECTS) {
+            Err(Error::DuplicateSymbol {
+                symbol,
+                first,
+                second,
+            }) => assert_eq!(
+                (&symbol[..], &first[..], &second[..]),
+                ("f", "zero.o", "two.o")
+            ),
+            other => panic!("expected DuplicateSymbol, got {other:?}"),
+        }
     }
 }

@@ -286,7 +286,7 @@ fn exported_index(all: &SymbolList) -> Vec<(u32, u32)> {
 /// `sort_unstable` on the pairs (by hash, then index): a stable radix sort
 /// on the hash, four 8-bit passes, for the tens of thousands of exports
 /// of a batch (a comparison sort was 5% of a batch load).
-fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
+pub(crate) fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
     if pairs.len() < 256 {
         pairs.sort_unstable();
         return;
@@ -339,18 +339,36 @@ impl ExportIndex {
             }
             None => self.built.get_or_init(|| exported_index(all)),
         };
-        let hash = export_hash(name);
-        let first = index.partition_point(|e| e.0 < hash);
-        index[first..]
-            .iter()
-            .take_while(|e| e.0 == hash)
-            .filter_map(|e| all.get(e.1 as usize))
-            .find(|s| s.name == name)
+        lookup(index, all, name)
+    }
+
+    /// An index built already (a batch's, see `batch.rs`).
+    pub(crate) fn built(index: Vec<(u32, u32)>) -> ExportIndex {
+        ExportIndex {
+            built: OnceLock::from(index),
+            scans: AtomicU32::new(0),
+        }
     }
 }
 
+/// The symbol of `all` named `name` in `index` (an [`exported_index`] of
+/// `all`).
+pub(crate) fn lookup<'s>(
+    index: &[(u32, u32)],
+    all: &'s SymbolList,
+    name: &str,
+) -> Option<SymbolRef<'s>> {
+    let hash = export_hash(name);
+    let first = index.partition_point(|e| e.0 < hash);
+    index[first..]
+        .iter()
+        .take_while(|e| e.0 == hash)
+        .filter_map(|e| all.get(e.1 as usize))
+        .find(|s| s.name == name)
+}
+
 /// The hash [`exported_index`] sorts by.
-fn export_hash(name: &str) -> u32 {
+pub(crate) fn export_hash(name: &str) -> u32 {
     crate::cache::name_hash(name.as_bytes()) as u32
 }
 

@@ -137,7 +137,9 @@ struct SymbolEntry {
 
 const SYMBOL_FUNCTION: u64 = 1 << 63;
 const SYMBOL_EXPORTED: u64 = 1 << 62;
-const SYMBOL_NAME_END: u64 = SYMBOL_EXPORTED - 1;
+/// Weak binding: what a batch needs to pick among definitions of a name.
+const SYMBOL_WEAK: u64 = 1 << 61;
+const SYMBOL_NAME_END: u64 = SYMBOL_WEAK - 1;
 
 impl SymbolList {
     /// The most symbols a loaded module lists (its lookup index uses
@@ -154,26 +156,28 @@ impl SymbolList {
         self.names.reserve(name_bytes);
     }
 
-    /// Marks the exported symbols named `name` among `range` of the list
-    /// as not exported (a batch object's definitions that lost to another
-    /// object's).
-    pub(crate) fn unexport(&mut self, range: std::ops::Range<usize>, name: &str) {
-        for index in range {
-            let start = match index.checked_sub(1) {
-                Some(previous) => self.entries[previous].name_end_and_flags & SYMBOL_NAME_END,
-                None => 0,
-            } as usize;
-            let e = &mut self.entries[index];
-            let end = (e.name_end_and_flags & SYMBOL_NAME_END) as usize;
-            if e.name_end_and_flags & SYMBOL_EXPORTED != 0 && &self.names[start..end] == name {
-                e.name_end_and_flags &= !SYMBOL_EXPORTED;
-            }
-        }
+    /// Stops exporting symbol `index` (a batch's definition that lost to
+    /// another object's).
+    pub(crate) fn unexport(&mut self, index: usize) {
+        self.entries[index].name_end_and_flags &= !SYMBOL_EXPORTED;
+    }
+
+    /// Whether symbol `index` was pushed as weak.
+    pub(crate) fn is_weak(&self, index: usize) -> bool {
+        self.entries[index].name_end_and_flags & SYMBOL_WEAK != 0
     }
 
     pub fn push(&mut self, symbol: SymbolRef<'_>) {
+        self.push_binding(symbol, false);
+    }
+
+    /// [`SymbolList::push`], noting whether the symbol is weak.
+    pub(crate) fn push_binding(&mut self, symbol: SymbolRef<'_>, weak: bool) {
         self.names.push_str(symbol.name);
         let mut word = self.names.len() as u64;
+        if weak {
+            word |= SYMBOL_WEAK;
+        }
         if symbol.is_function {
             word |= SYMBOL_FUNCTION;
         }
@@ -469,43 +473,14 @@ impl<'a> Prepared<'a> {
         base + self.layout.section_offsets[pos as usize]
     }
 
-    /// The global and weak symbols the object defines in loaded sections,
-    /// with their addresses at `base` and whether they are weak: what other
-    /// objects of a batch may call, known before anything is linked.
-    pub fn exported_symbols(&self, base: u64) -> impl Iterator<Item = (&'a str, u64, bool)> + '_ {
-        let obj = &self.obj;
-        obj.listable
-            .iter()
-            .map(|&i| i as usize)
-            .filter(|&i| self.is_exported(i))
-            .filter_map(move |i| {
-                let name = obj.symbol_name(i);
-                let (_, binding) = obj.kind_binding(i);
-                (!name.is_empty()).then_some((
-                    name,
-                    self.defined_address(base, i)?,
-                    binding == object::elf::STB_WEAK,
-                ))
-            })
-    }
-
-    /// At least as many as [`Prepared::exported_symbols`] lists (read from
-    /// the raw entries, no names: to size a table).
-    pub fn exported_count(&self) -> usize {
-        self.obj
-            .listable
-            .iter()
-            .filter(|&&i| self.is_exported(i as usize))
-            .count()
-    }
-
-    /// Listable symbol `i` is global or weak and defined in a loaded
-    /// section.
-    #[inline(always)]
-    fn is_exported(&self, i: usize) -> bool {
-        let (_, binding) = self.obj.kind_binding(i);
-        matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
-            && self.obj.placement(i) != elf::NOT_LOADED
+    /// Room for the symbols [`Prepared::list_symbols`] may add (counted
+    /// while parsing; the caller gives back what is left over).
+    pub fn listed_bound(&self) -> usize {
+        if self.record_log {
+            self.obj.listable_with_labels
+        } else {
+            self.obj.listable.len()
+        }
     }
 
     /// The pair-high relocation whose place is image offset `at`.
@@ -591,7 +566,7 @@ impl<'a> Prepared<'a> {
         let mut log = Vec::new();
         let ctx = self.relocate(base, image, resolver, &mut log)?;
         let mut symbols = Vec::new();
-        self.for_each_listed(&ctx, |s| symbols.push(s.to_linked()));
+        self.for_each_listed(base, |s, _| symbols.push(s.to_linked()));
         let l = &self.layout;
         let name = |sym: usize| self.obj.symbol_name(sym).to_string();
         Ok(LinkOutput {
@@ -636,15 +611,17 @@ impl<'a> Prepared<'a> {
         symbols: &mut SymbolList,
         log: &mut Vec<RelocRecord>,
     ) -> Result<()> {
-        let ctx = self.relocate(base, image, resolver, log)?;
-        // Room for every symbol the raw entries allow (counted while
-        // parsing: names are looked up once, while listing); the caller
-        // gives back what is left over.
-        let bound = if self.record_log {
-            self.obj.listable_with_labels
-        } else {
-            self.obj.listable.len()
-        };
+        self.relocate(base, image, resolver, log)?;
+        self.list_symbols(base, symbols)
+    }
+
+    /// Appends the symbols a linked image lists, at their addresses at
+    /// `base`, to `symbols`: known from the layout alone, so a batch lists
+    /// every object before it links any (its name table is the list's).
+    pub fn list_symbols(&self, base: u64, symbols: &mut SymbolList) -> Result<()> {
+        // Room for every symbol the raw entries allow (names are looked
+        // up once, while listing).
+        let bound = self.listed_bound();
         if bound > SymbolList::MAX_LEN - symbols.len() {
             return Err(Error::Unsupported {
                 arch: self.def.arch(),
@@ -657,8 +634,21 @@ impl<'a> Prepared<'a> {
             });
         }
         symbols.reserve(bound, 16 * bound);
-        self.for_each_listed(&ctx, |s| symbols.push(s));
+        self.for_each_listed(base, |s, weak| symbols.push_binding(s, weak));
         Ok(())
+    }
+
+    /// Relocates the object into `image` at `base` (see
+    /// [`Prepared::link_into`]) and appends its log records to `log`,
+    /// listing nothing.
+    pub fn relocate_into(
+        &self,
+        base: u64,
+        image: &mut [u8],
+        resolver: &dyn Resolver,
+        log: &mut Vec<RelocRecord>,
+    ) -> Result<()> {
+        self.relocate(base, image, resolver, log).map(drop)
     }
 
     /// The work of [`Prepared::link_into`]: checks, copies, GOT, stubs,
@@ -745,9 +735,9 @@ impl<'a> Prepared<'a> {
     }
 
     /// Whether symbol `i` may be listed, decided on its raw entry (the name
-    /// can still rule it out): `(kind, exported)` if so.
+    /// can still rule it out): `(kind, exported, weak)` if so.
     #[inline(always)]
-    fn may_list(&self, i: usize) -> Option<(u8, bool)> {
+    fn may_list(&self, i: usize) -> Option<(u8, bool, bool)> {
         let obj = &self.obj;
         if obj.placement(i) == elf::UNDEFINED {
             return None;
@@ -767,36 +757,41 @@ impl<'a> Prepared<'a> {
         if kind == object::elf::STT_NOTYPE && !exported && !self.record_log {
             return None;
         }
-        Some((kind, exported))
+        Some((kind, exported, binding == object::elf::STB_WEAK))
     }
 
-    /// Hands each symbol a linked image lists, at its address, to `each`
-    /// (decided on the raw entries: only listed names are looked up). A
+    /// Hands each symbol a linked image lists, at its address at `base`,
+    /// and whether it is weak, to `each` (decided on the raw entries: only
+    /// listed names are looked up). A
     /// plain loop: as an iterator adapter its closure stopped being
     /// inlined, a call per symbol of the table.
     #[inline(always)]
-    fn for_each_listed(&self, ctx: &Ctx<'_, 'a>, mut each: impl FnMut(SymbolRef<'a>)) {
+    fn for_each_listed(&self, base: u64, mut each: impl FnMut(SymbolRef<'a>, bool)) {
         let mut visit = |i: usize| {
-            let Some((kind, exported)) = self.may_list(i) else {
+            let Some((kind, exported, weak)) = self.may_list(i) else {
                 return;
             };
             let name = self.obj.symbol_name(i);
-            // AArch64/RISC-V mapping symbols (`$x`, `$d.1`) mark code and
-            // data runs for disassemblers; they name nothing. An
+            // AArch64/RISC-V mapping symbols (`$x`, `$d.1`, local) mark
+            // code and data runs for disassemblers; they name nothing. An
             // assembler-local label of a type is listed only with a log.
             if name.is_empty()
-                || name.starts_with('$')
+                || (name.starts_with('$') && !exported)
                 || (name.starts_with(".L") && !exported && !self.record_log)
             {
                 return;
             }
-            each(SymbolRef {
-                name,
-                address: ctx.symbol_address(i),
-                size: self.obj.size(i),
-                is_function: kind == object::elf::STT_FUNC,
-                exported,
-            });
+            each(
+                SymbolRef {
+                    name,
+                    // Defined (may_list): 0 in a section not loaded.
+                    address: self.defined_address(base, i).unwrap_or(0),
+                    size: self.obj.size(i),
+                    is_function: kind == object::elf::STT_FUNC,
+                    exported,
+                },
+                weak,
+            );
         };
         if self.record_log {
             (1..self.obj.symbol_count()).for_each(visit);
