@@ -39,7 +39,7 @@ pub struct Segment {
 }
 
 /// Where everything goes, as offsets from the (not yet known) base.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Layout {
     /// Image offset of each loaded section (indexed like `Object::sections`).
     pub section_offsets: Vec<u64>,

@@ -380,10 +380,11 @@ pub fn link(
 impl<'a> Prepared<'a> {
     /// Parses `object` and plans its layout.
     pub fn new(object: &'a [u8], arch: Arch, options: &LinkOptions) -> Result<Prepared<'a>> {
-        let obj = Object::parse(object, arch)?;
         let def = arch.def();
-        let layout = Layout::plan(&obj, def, options.page_size, options.separate_read_only)?;
-        Ok(Prepared::from_layout(obj, layout, def, options))
+        let mut p = Prepared::unplanned(Object::parse(object, arch)?, def, options);
+        let layout = Layout::plan(&p.obj, def, options.page_size, options.separate_read_only)?;
+        p.set_layout(layout);
+        Ok(p)
     }
 
     /// Parses several objects and plans ONE image for all of them (see
@@ -398,51 +399,66 @@ impl<'a> Prepared<'a> {
         options: &LinkOptions,
     ) -> Result<Vec<Prepared<'a>>> {
         let def = arch.def();
-        let objs = objects
+        // Each object parsed straight into its `Prepared` (a vector of
+        // objects moved into a vector of `Prepared`s was a megabyte of
+        // heap a thousand kernels, faulted in again on every batch), the
+        // layouts filled in once every object is known.
+        let mut prepared = objects
             .iter()
             .enumerate()
             .map(|(k, o)| {
                 if let Some(next) = objects.get(k + 2) {
                     crate::memory::prefetch(next);
                 }
-                Object::parse(o, arch)
+                let obj = Object::parse(o, arch)?;
+                Ok(Prepared::unplanned(obj, def, options))
             })
             .collect::<Result<Vec<_>>>()?;
-        let plan: Vec<&Object<'_>> = objs.iter().collect();
+        let plan: Vec<&Object<'_>> = prepared.iter().map(|p| &p.obj).collect();
         let layouts = Layout::plan_many(&plan, def, options.page_size, options.separate_read_only)?;
-        Ok(objs
-            .into_iter()
-            .zip(layouts)
-            .map(|(obj, layout)| Prepared::from_layout(obj, layout, def, options))
-            .collect())
+        for (p, layout) in prepared.iter_mut().zip(layouts) {
+            p.set_layout(layout);
+        }
+        Ok(prepared)
     }
 
-    fn from_layout(
+    /// `obj` with no layout yet (see [`Prepared::set_layout`]).
+    fn unplanned(
         obj: Object<'a>,
-        layout: Layout,
         def: &'static dyn ArchDef,
         options: &LinkOptions,
     ) -> Prepared<'a> {
-        let kinds = def.arch().kind_index();
+        Prepared {
+            obj,
+            layout: Layout::default(),
+            def,
+            record_log: options.record_log,
+            pair_highs: Vec::new(),
+            kinds: def.arch().kind_index(),
+            encoding_from_code: def.encoding_from_code(),
+            external_calls_need_stub: def.external_calls_need_stub(),
+        }
+    }
+
+    /// Places the object by `layout`.
+    fn set_layout(&mut self, layout: Layout) {
+        self.pair_highs = self.pair_highs_at(&layout);
+        self.layout = layout;
+    }
+
+    /// The places (image offsets under `layout`) and numbers of the
+    /// pair-high relocations, sorted by place (see `pair_highs`).
+    fn pair_highs_at(&self, layout: &Layout) -> Vec<(u64, usize)> {
         let mut pair_highs = Vec::new();
-        if def.tables().kinds.iter().any(|k| k.is_pair_high) {
-            for (i, r) in obj.relocs().enumerate() {
-                if kind_of(kinds, r.r_type).is_some_and(|k| k.is_pair_high) {
+        if self.def.tables().kinds.iter().any(|k| k.is_pair_high) {
+            for (i, r) in self.obj.relocs().enumerate() {
+                if kind_of(self.kinds, r.r_type).is_some_and(|k| k.is_pair_high) {
                     pair_highs.push((layout.section_offsets[r.section].wrapping_add(r.offset), i));
                 }
             }
             pair_highs.sort_by_key(|&(place, _)| place);
         }
-        Prepared {
-            obj,
-            layout,
-            def,
-            record_log: options.record_log,
-            pair_highs,
-            kinds,
-            encoding_from_code: def.encoding_from_code(),
-            external_calls_need_stub: def.external_calls_need_stub(),
-        }
+        pair_highs
     }
 
     /// Address at `base` of a symbol defined by the object (`None` if
