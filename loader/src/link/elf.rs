@@ -154,6 +154,17 @@ impl<'a> Names<'a> {
     }
 }
 
+/// The index of the first global symbol (the symbol table's `sh_info`; 0
+/// if it cannot be read: only a capacity hint).
+fn symtab_first_global(
+    table: &object::read::elf::SectionTable<'_, Header>,
+    symtab: &object::read::elf::SymbolTable<'_, Header>,
+) -> usize {
+    table
+        .section(symtab.section())
+        .map_or(0, |sh| sh.sh_info(LE) as usize)
+}
+
 /// The position of the first zero byte, eight bytes at a time (a byte
 /// loop was half the cost of reading a name).
 fn nul_position(bytes: &[u8]) -> Option<usize> {
@@ -272,8 +283,16 @@ impl<'a> Object<'a> {
         let table = header.sections(LE, data).map_err(malformed)?;
         let mut sections = Vec::new();
         // Position in `sections` of each section by ELF index (or
-        // NOT_LOADED): what a symbol's `st_shndx` maps to.
-        let mut loaded = vec![NOT_LOADED; table.len()];
+        // NOT_LOADED): what a symbol's `st_shndx` maps to. On the stack
+        // for the usual dozen sections (an allocation and free a parse).
+        let mut loaded_inline = [NOT_LOADED; 32];
+        let mut loaded_heap;
+        let loaded: &mut [Placement] = if table.len() <= loaded_inline.len() {
+            &mut loaded_inline[..table.len()]
+        } else {
+            loaded_heap = vec![NOT_LOADED; table.len()];
+            &mut loaded_heap
+        };
         for (index, sh) in table.iter().enumerate() {
             let flags = sh.sh_flags(LE);
             if flags & u64::from(elf::SHF_ALLOC) == 0 {
@@ -349,7 +368,12 @@ impl<'a> Object<'a> {
         let raw_symbols = symtab.symbols();
         let mut placements = Vec::with_capacity(raw_symbols.len());
         let mut undefined = Vec::new();
-        let (mut listable, mut listable_with_labels) = (Vec::new(), 0);
+        // Listable: mostly the globals, which follow the locals (the
+        // table's `sh_info` is the first global's index).
+        let globals = raw_symbols
+            .len()
+            .saturating_sub(symtab_first_global(&table, &symtab));
+        let (mut listable, mut listable_with_labels) = (Vec::with_capacity(globals + 4), 0);
         // Every name offset below this lies in a complete table (see
         // `Names`).
         let names_checked = if names.complete {
@@ -374,7 +398,7 @@ impl<'a> Object<'a> {
                     ))
                 })?
             } else {
-                Object::special_placement(i, sym, &symtab, &names, &loaded, arch, &mut undefined)?
+                Object::special_placement(i, sym, &symtab, &names, loaded, arch, &mut undefined)?
             };
             placements.push(Located {
                 value: sym.st_value(LE),
