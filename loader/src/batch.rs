@@ -96,12 +96,16 @@ impl Module {
         let bound: usize = prepared.iter().map(Prepared::listed_bound).sum();
         all_symbols.reserve(bound, 16 * bound);
         let mut listed_from = Vec::with_capacity(prepared.len() + 1);
+        // (hash of the name, position in the list) of each exported one.
+        let mut exported = Vec::with_capacity(bound);
         for p in &prepared {
             listed_from.push(all_symbols.len());
-            p.list_symbols(base, &mut all_symbols)?;
+            p.list_symbols_with(base, &mut all_symbols, |name, at| {
+                exported.push((export_hash(name), at as u32));
+            })?;
         }
         listed_from.push(all_symbols.len());
-        let index = batch_export_index(&mut all_symbols, &listed_from, objects)?;
+        let index = batch_export_index(exported, &mut all_symbols, &listed_from, objects)?;
         let batch = |name: &str| lookup(&index, &all_symbols, name).map(|s| s.address);
         let resolver = Chain(&batch, resolver);
 
@@ -136,20 +140,16 @@ impl Module {
 }
 
 /// The export index of a batch's symbol list (see `module::exported_index`)
-/// under the batch's rules: of the exported definitions of a name, the
+/// from its `exported` symbols (hash of the name, position in `all`, in
+/// list order), under the batch's rules: of the exported definitions of a name, the
 /// first global wins, else the first weak one; two global ones are an
 /// error naming both objects. Losers stop being exported.
 fn batch_export_index(
+    mut exported: Vec<(u32, u32)>,
     all: &mut SymbolList,
     listed_from: &[usize],
     objects: &[(&str, &[u8])],
 ) -> Result<Vec<(u32, u32)>> {
-    let mut exported: Vec<(u32, u32)> = all
-        .iter()
-        .zip(0..=u32::MAX)
-        .filter(|(s, _)| s.exported)
-        .map(|(s, i)| (export_hash(s.name), i))
-        .collect();
     // By hash, then by position in the list (object order).
     sort_by_hash(&mut exported);
     let object_of = |i: u32| listed_from.partition_point(|&from| from <= i as usize) - 1;
@@ -231,6 +231,15 @@ mod tests {
         (all, listed_from)
     }
 
+    /// What listing the symbols hands the index builder.
+    fn exported(all: &SymbolList) -> Vec<(u32, u32)> {
+        all.iter()
+            .zip(0..)
+            .filter(|(s, _)| s.exported)
+            .map(|(s, i)| (export_hash(s.name), i))
+            .collect()
+    }
+
     const OBJECTS: [(&str, &[u8]); 3] = [("zero.o", &[]), ("one.o", &[]), ("two.o", &[])];
 
     /// Two different names with the same export hash.
@@ -261,7 +270,7 @@ mod tests {
             (2, a.as_str(), false),
         ];
         let (mut all, listed_from) = list(&symbols, 3);
-        let index = batch_export_index(&mut all, &listed_from, &OBJECTS).unwrap();
+        let index = batch_export_index(exported(&all), &mut all, &listed_from, &OBJECTS).unwrap();
         // One entry a name, sorted by hash; each lookup finds the winner.
         assert_eq!(index.len(), 5);
         assert!(index.windows(2).all(|w| w[0].0 <= w[1].0));
@@ -288,7 +297,7 @@ mod tests {
     fn two_global_definitions_name_both_objects() {
         let symbols = [(0, "f", false), (1, "f", true), (2, "f", false)];
         let (mut all, listed_from) = list(&symbols, 3);
-        match batch_export_index(&mut all, &listed_from, &OBJECTS) {
+        match batch_export_index(exported(&all), &mut all, &listed_from, &OBJECTS) {
             Err(Error::DuplicateSymbol {
                 symbol,
                 first,

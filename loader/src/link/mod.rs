@@ -635,6 +635,18 @@ impl<'a> Prepared<'a> {
     /// `base`, to `symbols`: known from the layout alone, so a batch lists
     /// every object before it links any (its name table is the list's).
     pub fn list_symbols(&self, base: u64, symbols: &mut SymbolList) -> Result<()> {
+        self.list_symbols_with(base, symbols, |_, _| {})
+    }
+
+    /// [`Prepared::list_symbols`], handing each exported symbol's name and
+    /// position in the list to `exported` (a batch hashes the names while
+    /// they are in the cache).
+    pub(crate) fn list_symbols_with(
+        &self,
+        base: u64,
+        symbols: &mut SymbolList,
+        mut exported: impl FnMut(&str, usize),
+    ) -> Result<()> {
         // Room for every symbol the raw entries allow (names are looked
         // up once, while listing).
         let bound = self.listed_bound();
@@ -650,7 +662,12 @@ impl<'a> Prepared<'a> {
             });
         }
         symbols.reserve(bound, 16 * bound);
-        self.for_each_listed(base, |s, weak| symbols.push_binding(s, weak));
+        self.for_each_listed(base, |s, weak| {
+            if s.exported {
+                exported(s.name, symbols.len());
+            }
+            symbols.push_binding(s, weak);
+        });
         Ok(())
     }
 
