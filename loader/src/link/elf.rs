@@ -254,6 +254,18 @@ pub struct RelaSet<'a> {
 type RawSymbol = elf::Sym64<LittleEndian>;
 pub type RawRela = elf::Rela64<LittleEndian>;
 
+/// A raw relocation's offset, type, symbol and addend.
+#[inline(always)]
+pub fn raw_fields(rela: &RawRela) -> (u64, u32, usize, i64) {
+    let info = rela.r_info.get(LE);
+    (
+        rela.r_offset.get(LE),
+        info as u32,
+        (info >> 32) as usize,
+        rela.r_addend.get(LE),
+    )
+}
+
 /// A raw relocation of the section at `section`, decoded.
 #[inline]
 pub fn decode(rela: &RawRela, section: usize) -> Reloc {
@@ -613,10 +625,10 @@ impl<'a> Object<'a> {
         self.placements[index].placement
     }
 
-    /// Where symbol `index` lies, its value and `st_other`, in one record.
+    /// Every symbol's [`Located`] record, by index.
     #[inline]
-    pub fn located(&self, index: usize) -> Located {
-        self.placements[index]
+    pub fn placements(&self) -> &[Located] {
+        &self.placements
     }
 
     /// The raw value (`st_value`) of symbol `index`.

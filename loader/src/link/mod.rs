@@ -748,19 +748,26 @@ impl<'a> Prepared<'a> {
         } else {
             self.def.arch().direct_index()
         };
+        let run = DirectRun {
+            base,
+            direct,
+            placements: self.obj.placements(),
+            section_offsets: &l.section_offsets,
+        };
         for set in self.obj.rela_sets() {
             let section_start = l.section_offsets[set.section];
             let section_size = self.obj.sections[set.section].size;
-            for (k, rela) in set.entries.iter().enumerate() {
-                let r = elf::decode(rela, set.section);
-                if let Some(Some(word)) = direct.get(r.r_type as usize) {
-                    if ctx.apply_direct(*word, &r, section_start, section_size, image) {
-                        continue;
-                    }
-                }
-                // Decoded again out of line: passing `&r` made every
-                // relocation store its record for the rare general case.
+            let mut k = 0;
+            loop {
+                // The direct path up to the first relocation it leaves to
+                // the general path (a loop of its own: the general path's
+                // state no longer crowds its registers).
+                k = run.apply(&set.entries[k..], section_start, section_size, image) + k;
+                let Some(rela) = set.entries.get(k) else {
+                    break;
+                };
                 ctx.apply_raw(set.first + k, rela, set.section, image, log)?;
+                k += 1;
             }
         }
 
@@ -847,6 +854,95 @@ pub(crate) fn kind_of(
     kinds.get(r_type as usize).copied().flatten()
 }
 
+/// What the direct path (see [`DirectWord`]) reads, hoisted out of the
+/// relocation loop.
+struct DirectRun<'t> {
+    base: u64,
+    /// The arch's direct kinds by type (empty: none, as for a logged link).
+    direct: &'t [Option<DirectWord>],
+    placements: &'t [elf::Located],
+    section_offsets: &'t [u64],
+}
+
+impl DirectRun<'_> {
+    /// Applies relocations of `entries` (of the section at image offset
+    /// `section_start`, `section_size` bytes) in order by the direct path
+    /// while they are cases of it; answers how many it applied. A case: a
+    /// symbol of the object (or absolute, unless a branch), the field
+    /// inside its section, the value in range. The first relocation that
+    /// is not one is left as it is, for the general path, which applies
+    /// it or reports why it cannot.
+    #[inline(never)]
+    fn apply(
+        &self,
+        entries: &[elf::RawRela],
+        section_start: u64,
+        section_size: u64,
+        image: &mut [u8],
+    ) -> usize {
+        // The section's bytes: a field in them is in bounds by one check.
+        let Some(section) = usize::try_from(section_start)
+            .ok()
+            .zip(usize::try_from(section_size).ok())
+            .and_then(|(start, size)| image.get_mut(start..start.checked_add(size)?))
+        else {
+            return 0;
+        };
+        let section_address = self.base.wrapping_add(section_start);
+        for (k, rela) in entries.iter().enumerate() {
+            if !self.apply_one(rela, section_address, section) {
+                return k;
+            }
+        }
+        entries.len()
+    }
+
+    #[inline(always)]
+    fn apply_one(&self, rela: &elf::RawRela, section_address: u64, section: &mut [u8]) -> bool {
+        let (offset, r_type, symbol, addend) = elf::raw_fields(rela);
+        let Some(Some(word)) = self.direct.get(r_type as usize) else {
+            return false;
+        };
+        if word.skip {
+            // The general path reports an offset past the section.
+            return offset <= section.len() as u64;
+        }
+        let Some(sym) = self.placements.get(symbol) else {
+            return false;
+        };
+        let s = if sym.placement < elf::NOT_LOADED {
+            if word.branch && sym.other != 0 {
+                return false; // a local entry point: the arch decides
+            }
+            let Some(&section) = self.section_offsets.get(sym.placement as usize) else {
+                return false;
+            };
+            self.base.wrapping_add(section).wrapping_add(sym.value)
+        } else if sym.placement == elf::ABSOLUTE && !word.branch {
+            sym.value
+        } else {
+            return false;
+        };
+        let Ok(at) = usize::try_from(offset) else {
+            return false;
+        };
+        let mut value = s.wrapping_add(addend as u64);
+        if word.pc_relative {
+            value = value.wrapping_sub(section_address.wrapping_add(offset));
+        }
+        let value = value as i64;
+        // Both writers check that the field lies in the section.
+        if let Some(fields) = word.fields {
+            // Checks range and alignment before it writes anything.
+            return fields.write(section, at, value).is_ok();
+        }
+        if value < word.min || value > word.max {
+            return false;
+        }
+        crate::bits::store_word(section, at, word.bytes, value)
+    }
+}
+
 /// How a relocation reached its target: cheap to return on the load path;
 /// turned into a [`TargetDesc`] only when a log is kept.
 #[derive(Clone, Copy, Debug)]
@@ -930,59 +1026,6 @@ impl<'p, 'a> Ctx<'p, 'a> {
                     .map_or(0, |k| self.resolved[k].1)
             });
         (placement, address)
-    }
-
-    /// Applies `r` by the direct path (see [`DirectWord`]) if it is a case
-    /// of it: a symbol of the object (or absolute, unless a branch), the
-    /// field inside its section, the value in range. Otherwise changes
-    /// nothing and answers false: the general path then applies `r` or
-    /// reports why it cannot.
-    #[inline(always)]
-    fn apply_direct(
-        &self,
-        word: DirectWord,
-        r: &Reloc,
-        section_start: u64,
-        section_size: u64,
-        image: &mut [u8],
-    ) -> bool {
-        if word.skip {
-            // The general path reports an offset past the section.
-            return r.offset <= section_size;
-        }
-        let sym = self.p.obj.located(r.symbol);
-        let s = if sym.placement < elf::NOT_LOADED {
-            if word.branch && sym.other != 0 {
-                return false; // a local entry point: the arch decides
-            }
-            self.p
-                .section_address(self.base, sym.placement)
-                .wrapping_add(sym.value)
-        } else if sym.placement == elf::ABSOLUTE && !word.branch {
-            sym.value
-        } else {
-            return false;
-        };
-        let bytes = u64::from(word.bytes);
-        if r.offset > section_size || section_size - r.offset < bytes {
-            return false;
-        }
-        let at = section_start + r.offset;
-        let mut value = s.wrapping_add(r.addend as u64);
-        if word.pc_relative {
-            value = value.wrapping_sub(self.base + at);
-        }
-        let value = value as i64;
-        // In the section (checked above), so in the image.
-        let at = at as usize;
-        if let Some(fields) = word.fields {
-            // Checks range and alignment before it writes anything.
-            return fields.write(image, at, value).is_ok();
-        }
-        if value < word.min || value > word.max {
-            return false;
-        }
-        crate::bits::store_word(image, at, word.bytes, value)
     }
 
     /// [`Ctx::apply`] of the raw relocation `rela` of section `section`.
