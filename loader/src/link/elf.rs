@@ -91,6 +91,21 @@ pub struct Located {
     pub other: u8,
 }
 
+/// A symbol as listing sees it ([`Object::listing_view`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ListingView<'a> {
+    pub name: &'a str,
+    /// `STT_*`.
+    pub kind: u8,
+    /// `STB_*`.
+    pub binding: u8,
+    pub placement: Placement,
+    /// `st_value`.
+    pub value: u64,
+    /// `st_size`.
+    pub size: u64,
+}
+
 /// One relocation of a loaded section, decoded from its raw entry.
 #[derive(Clone, Copy, Debug)]
 pub struct Reloc {
@@ -598,6 +613,7 @@ impl<'a> Object<'a> {
     }
 
     /// The name of a raw symbol (checked while parsing; "" if it was not).
+    #[cold]
     fn raw_name(
         symtab: &object::read::elf::SymbolTable<'a, Header>,
         names: &Names<'a>,
@@ -637,25 +653,33 @@ impl<'a> Object<'a> {
         self.placements[index].value
     }
 
-    /// The size (`st_size`) of symbol `index`.
-    #[inline]
-    pub fn size(&self, index: usize) -> u64 {
-        self.raw_symbols[index].st_size(LE)
-    }
-
     /// The `st_other` byte of symbol `index` (ppc64 local entry).
     #[inline]
     pub fn other(&self, index: usize) -> u8 {
         self.placements[index].other
     }
 
-    /// Type and binding of symbol `index` (read without its name: the
-    /// names of a large table are spread over a string table larger than
-    /// the cache, a miss per name).
-    #[inline]
-    pub fn kind_binding(&self, index: usize) -> (u8, u8) {
-        let sym = &self.raw_symbols[index];
-        (sym.st_type(), sym.st_bind())
+    /// What listing reads of symbol `index`, from one read of its entry
+    /// (the name of a section symbol is its own, usually empty: sections
+    /// are never listed).
+    #[inline(always)]
+    pub fn listing_view(&self, index: usize) -> Option<ListingView<'a>> {
+        let sym = self.raw_symbols.get(index)?;
+        let located = self.placements.get(index)?;
+        let offset = sym.st_name(LE);
+        let name = if self.names.in_range(offset) {
+            self.names.at(offset).unwrap_or("")
+        } else {
+            Object::raw_name(&self.symtab, &self.names, sym)
+        };
+        Some(ListingView {
+            name,
+            kind: sym.st_type(),
+            binding: sym.st_bind(),
+            placement: located.placement,
+            value: located.value,
+            size: sym.st_size(LE),
+        })
     }
 
     /// The name of symbol `index` (its section's, for a section symbol;

@@ -461,25 +461,17 @@ impl<'a> Prepared<'a> {
         pair_highs
     }
 
-    /// Address at `base` of a symbol defined by the object (`None` if
-    /// undefined; 0 if in a section that is not loaded).
-    #[inline]
-    fn defined_address(&self, base: u64, sym: usize) -> Option<u64> {
-        self.address_at(base, sym, self.obj.placement(sym))
-    }
-
-    /// [`Prepared::defined_address`] of a symbol whose placement is known.
+    /// Address at `base` of a symbol defined by the object, from where it
+    /// lies and its value (`None` if undefined; 0 if in a section that is
+    /// not loaded).
     #[inline(always)]
-    fn address_at(&self, base: u64, sym: usize, placement: elf::Placement) -> Option<u64> {
+    fn address_at(&self, base: u64, placement: elf::Placement, value: u64) -> Option<u64> {
         match placement {
             elf::UNDEFINED => None,
-            elf::ABSOLUTE => Some(self.obj.value(sym)),
+            elf::ABSOLUTE => Some(value),
             // In a section we do not load: only an error if used.
             elf::NOT_LOADED => Some(0),
-            pos => Some(
-                self.section_address(base, pos)
-                    .wrapping_add(self.obj.value(sym)),
-            ),
+            pos => Some(self.section_address(base, pos).wrapping_add(value)),
         }
     }
 
@@ -774,32 +766,6 @@ impl<'a> Prepared<'a> {
         Ok(ctx)
     }
 
-    /// Whether symbol `i` may be listed, decided on its raw entry (the name
-    /// can still rule it out): `(kind, exported, weak)` if so.
-    #[inline(always)]
-    fn may_list(&self, i: usize) -> Option<(u8, bool, bool)> {
-        let obj = &self.obj;
-        if obj.placement(i) == elf::UNDEFINED {
-            return None;
-        }
-        let (kind, binding) = obj.kind_binding(i);
-        if kind == object::elf::STT_SECTION || kind == object::elf::STT_FILE {
-            return None;
-        }
-        // Listed at address 0 but never exported: a global in a section
-        // that is not loaded (an empty one) names nothing callers can use.
-        let exported = matches!(binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
-            && obj.placement(i) != elf::NOT_LOADED;
-        // Local labels of no type (`.LCPI3_0`, a constant-pool entry each;
-        // mapping symbols `$x`) name no function or variable and are most
-        // of the symbol table of a large kernel. Listed only with a log,
-        // whose targets they are: decided without reading their names.
-        if kind == object::elf::STT_NOTYPE && !exported && !self.record_log {
-            return None;
-        }
-        Some((kind, exported, binding == object::elf::STB_WEAK))
-    }
-
     /// Hands each symbol a linked image lists, at its address at `base`,
     /// and whether it is weak, to `each` (decided on the raw entries: only
     /// listed names are looked up). A
@@ -808,10 +774,29 @@ impl<'a> Prepared<'a> {
     #[inline(always)]
     fn for_each_listed(&self, base: u64, mut each: impl FnMut(SymbolRef<'a>, bool)) {
         let mut visit = |i: usize| {
-            let Some((kind, exported, weak)) = self.may_list(i) else {
+            let Some(v) = self.obj.listing_view(i) else {
                 return;
             };
-            let name = self.obj.symbol_name(i);
+            if v.placement == elf::UNDEFINED
+                || v.kind == object::elf::STT_SECTION
+                || v.kind == object::elf::STT_FILE
+            {
+                return;
+            }
+            // Listed at address 0 but never exported: a global in a
+            // section that is not loaded (an empty one) names nothing
+            // callers can use.
+            let exported = matches!(v.binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
+                && v.placement != elf::NOT_LOADED;
+            // Local labels of no type (`.LCPI3_0`, a constant-pool entry
+            // each; mapping symbols `$x`) name no function or variable and
+            // are most of the symbol table of a large kernel. Listed only
+            // with a log, whose targets they are (parsing leaves them out
+            // of `listable`).
+            if v.kind == object::elf::STT_NOTYPE && !exported && !self.record_log {
+                return;
+            }
+            let name = v.name;
             // AArch64/RISC-V mapping symbols (`$x`, `$d.1`, local) mark
             // code and data runs for disassemblers; they name nothing. An
             // assembler-local label of a type is listed only with a log.
@@ -824,13 +809,13 @@ impl<'a> Prepared<'a> {
             each(
                 SymbolRef {
                     name,
-                    // Defined (may_list): 0 in a section not loaded.
-                    address: self.defined_address(base, i).unwrap_or(0),
-                    size: self.obj.size(i),
-                    is_function: kind == object::elf::STT_FUNC,
+                    // Defined (checked above).
+                    address: self.address_at(base, v.placement, v.value).unwrap_or(0),
+                    size: v.size,
+                    is_function: v.kind == object::elf::STT_FUNC,
                     exported,
                 },
-                weak,
+                v.binding == object::elf::STB_WEAK,
             );
         };
         if self.record_log {
@@ -1019,7 +1004,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         let placement = self.p.obj.placement(sym);
         let address = self
             .p
-            .address_at(self.base, sym, placement)
+            .address_at(self.base, placement, self.p.obj.value(sym))
             .unwrap_or_else(|| {
                 self.resolved
                     .binary_search_by_key(&sym, |&(i, _)| i)
