@@ -10,15 +10,10 @@ use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Signature, Type, 
 use std::path::PathBuf;
 
 mod support;
+use support::assert_contains;
 
 fn host_jit() -> Jit {
     Jit::with_options(JitOptions::host().unwrap())
-}
-
-fn assert_contains(msg: &str, parts: &[&str]) {
-    for part in parts {
-        assert!(msg.contains(part), "`{part}` missing from: {msg}");
-    }
 }
 
 #[test]

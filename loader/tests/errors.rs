@@ -2,6 +2,7 @@
 //! parts are pinned because users and the harness read them.
 
 mod support;
+use support::assert_contains;
 #[path = "support/x86_object.rs"]
 mod x86_object;
 
@@ -243,4 +244,96 @@ fn thread_locals_and_constructors_are_refused() {
     let obj = o.write().unwrap();
     let e = link_x86(&obj, &NoSymbols).expect_err("an object with a constructor must be refused");
     assert!(e.to_string().contains("constructors"), "{e}");
+}
+
+/// An x86_64 object defining `f` in `.text`, then each of `symbols` as
+/// (name, section): `None` undefined, `Some(None)` COMMON.
+fn object_with_symbols(symbols: &[(&[u8], Option<Option<()>>)]) -> Vec<u8> {
+    use object::write::{StandardSection, Symbol, SymbolSection};
+    use object::{SymbolFlags, SymbolKind, SymbolScope};
+    let mut o = WObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+    let text = o.section_id(StandardSection::Text);
+    o.append_section_data(text, &[0xc3; 16], 16);
+    let all = std::iter::once((&b"f"[..], Some(Some(())))).chain(symbols.iter().copied());
+    for (name, section) in all {
+        o.add_symbol(Symbol {
+            name: name.to_vec(),
+            value: 0,
+            size: if section == Some(None) { 8 } else { 0 },
+            kind: SymbolKind::Data,
+            scope: SymbolScope::Linkage,
+            weak: false,
+            section: match section {
+                None => SymbolSection::Undefined,
+                Some(None) => SymbolSection::Common,
+                Some(Some(())) => SymbolSection::Section(text),
+            },
+            flags: SymbolFlags::None,
+        });
+    }
+    o.write().unwrap()
+}
+
+/// Rewrites the raw symbol-table entry of the symbol named `name`.
+fn patch_symbol(obj: &mut [u8], name: &str, patch: impl FnOnce(&mut [u8])) {
+    use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
+    let file = object::File::parse(&*obj).unwrap();
+    let index = file
+        .symbols()
+        .find(|s| s.name() == Ok(name))
+        .unwrap()
+        .index()
+        .0;
+    let (offset, _) = file
+        .section_by_name(".symtab")
+        .unwrap()
+        .file_range()
+        .unwrap();
+    let at = offset as usize + 24 * index;
+    patch(&mut obj[at..at + 24]);
+}
+
+#[test]
+fn bad_symbol_entries_are_errors_naming_the_first_bad_symbol() {
+    let defined = Some(Some(()));
+    // A symbol in a section past the section table.
+    let mut obj = object_with_symbols(&[(b"g", defined)]);
+    patch_symbol(&mut obj, "g", |e| {
+        e[6..8].copy_from_slice(&0x7000u16.to_le_bytes())
+    });
+    let e = link_x86(&obj, &NoSymbols).unwrap_err();
+    assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
+    assert_contains(&e.to_string(), &["`g`", "28672", "past the section table"]);
+    // COMMON before it: the first bad symbol's error.
+    let mut obj = object_with_symbols(&[(b"c", Some(None)), (b"g", defined)]);
+    patch_symbol(&mut obj, "g", |e| {
+        e[6..8].copy_from_slice(&0x7000u16.to_le_bytes())
+    });
+    let e = link_x86(&obj, &NoSymbols).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Unsupported {
+                what: "COMMON symbol",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_contains(&e.to_string(), &["`c`", "-fno-common"]);
+    // A name offset past the string table.
+    let mut obj = object_with_symbols(&[(b"g", defined)]);
+    patch_symbol(&mut obj, "g", |e| {
+        e[0..4].copy_from_slice(&0x00ff_ffffu32.to_le_bytes())
+    });
+    let e = link_x86(&obj, &NoSymbols).unwrap_err();
+    assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
+    // An undefined name that is not UTF-8 (the table is then checked name
+    // by name).
+    let obj = object_with_symbols(&[(b"ok", None), (b"bad\xff", None)]);
+    let e = link_x86(&obj, &NoSymbols).unwrap_err();
+    assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
+    assert_contains(&e.to_string(), &["non-UTF-8 name"]);
+    // And the same objects unpatched link.
+    link_x86(&object_with_symbols(&[(b"g", defined)]), &NoSymbols).unwrap();
 }

@@ -210,16 +210,20 @@ impl SymbolList {
     }
 
     /// The first exported symbol named `name`, by a scan that compares
-    /// names only where the lengths are equal (no `str` slice is made per
-    /// symbol).
+    /// names only where the lengths and the last bytes are equal (no `str`
+    /// slice is made per symbol; generated names share prefixes, such as
+    /// `KZQ00000_f12`, and differ at the end).
     pub(crate) fn find_exported(&self, name: &str) -> Option<SymbolRef<'_>> {
         let names = self.names.as_bytes();
+        let wanted = name.as_bytes();
+        let last = wanted.last().copied();
         let mut start = 0;
         for (index, e) in self.entries.iter().enumerate() {
             let end = (e.name_end_and_flags & SYMBOL_NAME_END) as usize;
             if e.name_end_and_flags & SYMBOL_EXPORTED != 0
-                && end - start == name.len()
-                && names.get(start..end) == Some(name.as_bytes())
+                && end.wrapping_sub(start) == wanted.len()
+                && (end == start || names.get(end - 1).copied() == last)
+                && names.get(start..end) == Some(wanted)
             {
                 return self.get(index);
             }

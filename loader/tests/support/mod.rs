@@ -63,3 +63,11 @@ pub fn maps_of(base: u64, len: usize) -> Vec<(u64, u64, String)> {
         .filter(|(s, e, _)| *s < end && *e > base)
         .collect()
 }
+
+/// Asserts that `msg` contains every one of `parts`.
+#[allow(dead_code)] // not every test file checks messages
+pub fn assert_contains(msg: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(msg.contains(part), "`{part}` missing from: {msg}");
+    }
+}
