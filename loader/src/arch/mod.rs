@@ -343,6 +343,7 @@ impl RelocKind {
                     pc_relative: false,
                     branch: false,
                     skip: true,
+                    pc_relative_i32: false,
                 })
             }
         };
@@ -368,6 +369,10 @@ impl RelocKind {
             pc_relative,
             branch,
             skip: false,
+            pc_relative_i32: pc_relative
+                && fields.is_none()
+                && bytes == 4
+                && (min, max) == (i32::MIN.into(), i32::MAX.into()),
         })
     }
 
@@ -410,6 +415,9 @@ pub(crate) struct DirectWord {
     /// A marker with nothing to patch (`R_RISCV_RELAX`, `*_NONE`): only its
     /// offset is checked.
     pub skip: bool,
+    /// The most common shape (x86_64 `PC32`/`PLT32`): `S + A - P` in a
+    /// signed 32-bit word, which the linker tests first.
+    pub pc_relative_i32: bool,
 }
 
 /// Where a relocation lands, handed to the arch hooks.
