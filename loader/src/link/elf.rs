@@ -182,6 +182,22 @@ impl<'a> Names<'a> {
     }
 }
 
+/// Whether a defined symbol of this `st_info` may be listed: not a section
+/// or file, and not a local label of no type (`.LCPI3_0`: listed only with
+/// a log). One lookup per symbol while parsing.
+const LISTABLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut info = 0;
+    while info < 256 {
+        let (kind, binding) = ((info & 0xf) as u8, (info >> 4) as u8);
+        table[info] = kind != elf::STT_SECTION
+            && kind != elf::STT_FILE
+            && (kind != elf::STT_NOTYPE || binding == elf::STB_GLOBAL || binding == elf::STB_WEAK);
+        info += 1;
+    }
+    table
+};
+
 /// The index of the first global symbol (the symbol table's `sh_info`; 0
 /// if it cannot be read: only a capacity hint).
 fn symtab_first_global(
@@ -252,8 +268,6 @@ pub struct Object<'a> {
     /// listing and the batch's export table visit these, not the whole
     /// table (mostly `.LCPI` labels in a large kernel).
     pub listable: Vec<u32>,
-    /// The same with local labels of no type (a logged link lists them).
-    pub listable_with_labels: usize,
 }
 
 /// The relocations of one loaded section, as raw entries.
@@ -425,7 +439,7 @@ impl<'a> Object<'a> {
         let globals = raw_symbols
             .len()
             .saturating_sub(symtab_first_global(&table, &symtab));
-        let (mut listable, mut listable_with_labels) = (Vec::with_capacity(globals + 4), 0);
+        let mut listable = Vec::with_capacity(globals + 4);
         // Every name offset below this lies in a complete table (see
         // `Names`).
         let names_checked = if names.complete {
@@ -438,47 +452,45 @@ impl<'a> Object<'a> {
         // first symbol that fails a check is noted and its error made
         // after the loop, by `symbol_error`.
         let mut first_bad = None;
+        // The closure owns copies of what it reads, so they stay in
+        // registers (captured by reference, each was a load per symbol).
+        let (undefined_out, listable_out, first_bad_out) =
+            (&mut undefined, &mut listable, &mut first_bad);
+        let (symtab_ref, names_ref, loaded_ref) = (&symtab, &names, &*loaded);
         let placements: Vec<Located> = raw_symbols
             .iter()
             .enumerate()
-            .map(|(i, sym)| {
+            .map(move |(i, sym)| {
                 let shndx = sym.st_shndx(LE);
                 let placement = if shndx != elf::SHN_UNDEF && shndx < elf::SHN_LORESERVE {
                     // NOT_LOADED unless loaded; `None` past the table.
-                    loaded.get(usize::from(shndx)).copied()
+                    loaded_ref.get(usize::from(shndx)).copied()
                 } else {
                     let special = Object::special_placement(
                         i,
                         sym,
-                        &symtab,
-                        &names,
-                        loaded,
+                        symtab_ref,
+                        names_ref,
+                        loaded_ref,
                         arch,
-                        &mut undefined,
+                        undefined_out,
                     );
                     special.ok()
                 };
                 // Names are decoded when used; here only whether there is
                 // one (outside the checked table: rare).
                 let bad_name = sym.st_name(LE) as usize >= names_checked
-                    && Object::checked_name(i, sym, &symtab).is_err();
+                    && Object::checked_name(i, sym, symtab_ref).is_err();
                 let Some(placement) = placement.filter(|_| !bad_name) else {
-                    first_bad.get_or_insert(i);
+                    first_bad_out.get_or_insert(i);
                     return Located {
                         value: 0,
                         placement: NOT_LOADED,
                         other: 0,
                     };
                 };
-                let (kind, binding) = (sym.st_type(), sym.st_bind());
-                if placement != UNDEFINED && kind != elf::STT_SECTION && kind != elf::STT_FILE {
-                    listable_with_labels += 1;
-                    if kind != elf::STT_NOTYPE
-                        || binding == elf::STB_GLOBAL
-                        || binding == elf::STB_WEAK
-                    {
-                        listable.push(i as u32);
-                    }
+                if placement != UNDEFINED && LISTABLE[usize::from(sym.st_info)] {
+                    listable_out.push(i as u32);
                 }
                 Located {
                     value: sym.st_value(LE),
@@ -556,7 +568,6 @@ impl<'a> Object<'a> {
             reloc_count,
             indirect,
             listable,
-            listable_with_labels,
         })
     }
 
@@ -710,6 +721,19 @@ impl<'a> Object<'a> {
     #[inline]
     pub fn placement(&self, index: usize) -> Placement {
         self.placements[index].placement
+    }
+
+    /// How many symbols a logged link may list: the listable ones and the
+    /// local labels of no type (counted when asked: only logged links do).
+    pub fn listable_with_labels(&self) -> usize {
+        self.raw_symbols
+            .iter()
+            .zip(&self.placements)
+            .filter(|(sym, at)| {
+                at.placement != UNDEFINED
+                    && !matches!(sym.st_type(), elf::STT_SECTION | elf::STT_FILE)
+            })
+            .count()
     }
 
     /// Every symbol's [`Located`] record, by index.

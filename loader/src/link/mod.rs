@@ -489,7 +489,7 @@ impl<'a> Prepared<'a> {
     /// while parsing; the caller gives back what is left over).
     pub fn listed_bound(&self) -> usize {
         if self.record_log {
-            self.obj.listable_with_labels
+            self.obj.listable_with_labels()
         } else {
             self.obj.listable.len()
         }
