@@ -80,13 +80,42 @@
 //!     names are hashed eight bytes at a time; a batch marks losing
 //!     duplicate definitions instead of filtering the index through its
 //!     name table;
-//! - left, and why the large and batch targets are still missed (the
-//!   medium one is met only just):
-//!   instruction counts, not syscalls: ~55 per relocation on the direct
-//!   path, ~25 per symbol to parse, ~10 per symbol plus ~100 per listed
-//!   name to list, a few thousand per object of fixed work (section
-//!   table, allocations); a 256 KiB kernel has 24 K relocations and 24 K
-//!   symbols.
+//! - fourth pass (session 4; instructions per 16 KiB load 0.35 M ->
+//!   0.22 M, per 256 KiB load 5.5 M -> 3.3 M, per kernel of a
+//!   1000-kernel batch load ~37 K -> ~19 K; `--profile-batch` also prints
+//!   page faults per round):
+//!   - batch: the time per kernel grew with the batch size and with what
+//!     the process had done before. Two causes: each load allocated and
+//!     freed a few megabytes of metadata (a vector of objects moved into a
+//!     vector of `Prepared`s, a hash map of every exported name), and
+//!     glibc gave the heap back and faulted it in again every load (966
+//!     faults a load of 1000 kernels, 380 of them the image); and the
+//!     objects no longer stayed cached between the parse and link passes.
+//!     Now objects are parsed straight into their `Prepared` records, the
+//!     symbols of every object are listed first (their addresses come
+//!     from the layout) and the list's export index, built under the
+//!     batch's rules, is the name table of the link and the module's
+//!     index; the objects two ahead are prefetched;
+//!   - lookups: the first eight of any module scan its list (an index
+//!     build for one lookup was a tenth of a batch load); the scan
+//!     compares lengths and last bytes before names;
+//!   - parse: symbol records collected from an exact-size iterator (a
+//!     push per symbol was a quarter of the parse), the first bad
+//!     symbol's error made after the loop; listable symbols noted by index
+//!     and decided by a table on `st_info`; GOT/stub candidates from a
+//!     per-arch target table; string tables checked by simdutf8, section
+//!     names sliced from their checked table;
+//!   - relocate: the direct path in a loop of its own over the section's
+//!     bytes (one bounds check per field), the signed 32-bit PC-relative
+//!     word (x86_64 `PC32`/`PLT32`) tested first: ~55 -> ~38
+//!     instructions a relocation;
+//!   - list: one read of each symbol's entry (`Object::listing_view`).
+//! - left: a large load is ~half kernel work the floor also does
+//!   (populating, protecting and unmapping 101 pages: ~150 us of a
+//!   ~185 us floor on this VM), so 1.5x leaves ~125 us of userland work
+//!   for 24 K relocations, 24 K symbols and 3 K listed names; it now takes
+//!   about that (prepare ~50 us, link ~70 us), and the verdict moves with
+//!   the machine's noise.
 
 use loader::link::{link, LinkOptions, Prepared, Protection, SectionClass, Segment};
 use loader::resolve::NoSymbols;

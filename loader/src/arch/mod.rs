@@ -341,6 +341,7 @@ impl RelocKind {
                     max: 0,
                     fields: None,
                     pc_relative: false,
+                    page_bias: None,
                     branch: false,
                     skip: true,
                     pc_relative_i32: false,
@@ -352,9 +353,10 @@ impl RelocKind {
             Target::Branch => true,
             _ => return None,
         };
-        let pc_relative = match formula {
-            Formula::Absolute => false,
-            Formula::PcRelative => true,
+        let (pc_relative, page_bias) = match formula {
+            Formula::Absolute => (false, None),
+            Formula::PcRelative => (true, None),
+            Formula::PageDelta { bias } => (false, Some(bias)),
             _ => return None,
         };
         let (bytes, (min, max), fields) = match encoding.whole_word() {
@@ -367,6 +369,7 @@ impl RelocKind {
             max,
             fields,
             pc_relative,
+            page_bias,
             branch,
             skip: false,
             pc_relative_i32: pc_relative
@@ -392,8 +395,8 @@ struct KindIndexes {
     direct: Box<[Option<DirectWord>]>,
 }
 
-/// A kind simple enough for the linker's direct path: `S + A` or
-/// `S + A - P` stored (not accumulated), to the symbol itself or (a
+/// A kind simple enough for the linker's direct path: `S + A`,
+/// `S + A - P` or a page delta stored (not accumulated), to the symbol itself or (a
 /// branch) to a symbol of the object with one entry point. Most
 /// relocations of every arch are of such kinds; the direct path applies
 /// them in a few instructions and hands every other case (undefined
@@ -411,6 +414,10 @@ pub(crate) struct DirectWord {
     /// [`Encoding::write`], which checks before it writes.
     pub fields: Option<&'static Encoding>,
     pub pc_relative: bool,
+    /// `page(S + A + bias) - page(P)` instead ([`Formula::PageDelta`]:
+    /// AArch64 `ADR_PREL_PG_HI21`, LoongArch `PCALA_HI20`, half of those
+    /// arches' relocations).
+    pub page_bias: Option<i64>,
     pub branch: bool,
     /// A marker with nothing to patch (`R_RISCV_RELAX`, `*_NONE`): only its
     /// offset is checked.

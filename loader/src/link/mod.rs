@@ -758,7 +758,14 @@ impl<'a> Prepared<'a> {
                 // The direct path up to the first relocation it leaves to
                 // the general path (a loop of its own: the general path's
                 // state no longer crowds its registers).
-                k = run.apply(&set.entries[k..], section_start, section_size, image) + k;
+                let Some(rela) = set.entries.get(k) else {
+                    break;
+                };
+                // Entered only at a type it may apply: runs of general-path
+                // relocations (ppc64, RISC-V pairs) skip its setup.
+                if run.may_apply(rela) {
+                    k += run.apply(&set.entries[k..], section_start, section_size, image);
+                }
                 let Some(rela) = set.entries.get(k) else {
                     break;
                 };
@@ -861,6 +868,13 @@ impl DirectRun<'_> {
     /// inside its section, the value in range. The first relocation that
     /// is not one is left as it is, for the general path, which applies
     /// it or reports why it cannot.
+    /// Whether `rela`'s type has a direct kind.
+    #[inline(always)]
+    fn may_apply(&self, rela: &elf::RawRela) -> bool {
+        let (_, r_type, _, _) = elf::raw_fields(rela);
+        matches!(self.direct.get(r_type as usize), Some(Some(_)))
+    }
+
     #[inline(never)]
     fn apply(
         &self,
@@ -969,11 +983,15 @@ impl DirectRun<'_> {
         let Ok(at) = usize::try_from(offset) else {
             return false;
         };
-        let mut value = s.wrapping_add(addend as u64);
-        if word.pc_relative {
-            value = value.wrapping_sub(section_address.wrapping_add(offset));
-        }
-        let value = value as i64;
+        let place = section_address.wrapping_add(offset);
+        let target = s.wrapping_add(addend as u64);
+        let value = if let Some(bias) = word.page_bias {
+            page_delta(target, bias, place)
+        } else if word.pc_relative {
+            target.wrapping_sub(place)
+        } else {
+            target
+        } as i64;
         // Both writers check that the field lies in the section.
         if let Some(fields) = word.fields {
             // Checks range and alignment before it writes anything.
@@ -1430,6 +1448,13 @@ impl<'p, 'a> Ctx<'p, 'a> {
     }
 }
 
+/// [`Formula::PageDelta`] of `T + A` = `ta` at `place`.
+#[inline(always)]
+fn page_delta(ta: u64, bias: i64, place: u64) -> u64 {
+    let page = |x: u64| x & !0xfff;
+    page(ta.wrapping_add(bias as u64)).wrapping_sub(page(place))
+}
+
 /// The formulas of the ELF psABIs, on a target already chosen.
 #[inline]
 fn compute(formula: Formula, t: u64, addend: i64, place: u64, ctx: &Ctx<'_, '_>) -> i64 {
@@ -1438,7 +1463,7 @@ fn compute(formula: Formula, t: u64, addend: i64, place: u64, ctx: &Ctx<'_, '_>)
     (match formula {
         Formula::Absolute | Formula::Paired => ta,
         Formula::PcRelative => ta.wrapping_sub(place),
-        Formula::PageDelta { bias } => page(ta.wrapping_add(bias as u64)).wrapping_sub(page(place)),
+        Formula::PageDelta { bias } => page_delta(ta, bias, place),
         Formula::PageDelta64 { from } => {
             let mut r = page(ta).wrapping_sub(page(place.wrapping_add(from as u64)));
             if ta & 0x800 != 0 {
