@@ -159,6 +159,10 @@ fn batch_export_index(
     // Still in hash order: winners are taken run by run.
     let mut index = Vec::with_capacity(exported.len());
     let mut losers = Vec::new();
+    // Of names defined globally twice, the one whose second definition
+    // comes first in the list (the conflict an in-order link meets
+    // first): the positions of its second and first definitions.
+    let mut conflict: Option<(u32, u32)> = None;
     for run in exported.chunk_by(|a, b| a.0 == b.0) {
         if let [only] = run {
             index.push(*only);
@@ -181,11 +185,10 @@ fn batch_export_index(
             let mut globals = same.iter().copied().filter(|&j| !all.is_weak(j as usize));
             let winner = match (globals.next(), globals.next()) {
                 (Some(first), Some(second)) => {
-                    return Err(Error::DuplicateSymbol {
-                        symbol: this.to_string(),
-                        first: objects[object_of(first)].0.to_string(),
-                        second: objects[object_of(second)].0.to_string(),
-                    })
+                    if conflict.is_none_or(|(earliest, _)| second < earliest) {
+                        conflict = Some((second, first));
+                    }
+                    first
                 }
                 (Some(global), None) => global,
                 _ => i,
@@ -193,6 +196,13 @@ fn batch_export_index(
             losers.extend(same.into_iter().filter(|&j| j != winner));
             index.push((hash, winner));
         }
+    }
+    if let Some((second, first)) = conflict {
+        return Err(Error::DuplicateSymbol {
+            symbol: name(all, first).to_string(),
+            first: objects[object_of(first)].0.to_string(),
+            second: objects[object_of(second)].0.to_string(),
+        });
     }
     for j in losers {
         all.unexport(j as usize);
@@ -291,6 +301,35 @@ mod tests {
             .map(|s| s.address)
             .collect();
         assert_eq!(exported, [0, 2, 5, 7, 9]);
+    }
+
+    #[test]
+    fn the_duplicate_reported_is_the_first_an_in_order_link_meets() {
+        // `early`'s second definition comes first in the list; `late`
+        // hashes lower, so hash order meets it first.
+        let (early, late) = if export_hash("aaa") > export_hash("zzz") {
+            ("aaa", "zzz")
+        } else {
+            ("zzz", "aaa")
+        };
+        let symbols = [
+            (0, late, false),
+            (0, early, false),
+            (1, early, false),
+            (1, late, false),
+        ];
+        let (mut all, listed_from) = list(&symbols, 2);
+        match batch_export_index(exported(&all), &mut all, &listed_from, &OBJECTS) {
+            Err(Error::DuplicateSymbol {
+                symbol,
+                first,
+                second,
+            }) => assert_eq!(
+                (&symbol[..], &first[..], &second[..]),
+                (early, "zero.o", "one.o")
+            ),
+            other => panic!("expected DuplicateSymbol, got {other:?}"),
+        }
     }
 
     #[test]

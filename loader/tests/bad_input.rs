@@ -189,6 +189,15 @@ fn link_entry_points_refuse_wrong_buffers_and_bases() {
         .link_into(u64::MAX - 0xfff, &mut image, &NoSymbols)
         .unwrap_err();
     assert_contains(&e.to_string(), &["overflows the address space"]);
+    // Listing alone checks the base the same way.
+    let mut symbols = loader::link::SymbolList::new();
+    let e = p.list_symbols(u64::MAX - 8, &mut symbols).unwrap_err();
+    assert_contains(&e.to_string(), &["overflows the address space"]);
+    let e = p.list_symbols(0x1000_0001, &mut symbols).unwrap_err();
+    assert_contains(&e.to_string(), &["is not aligned"]);
+    assert!(symbols.is_empty());
+    p.list_symbols(0x1000_0000, &mut symbols).unwrap();
+    assert!(symbols.iter().any(|s| s.name == "f" && s.exported));
     // The wrong arch for the object.
     let e = link(&obj, Arch::Riscv64, 0, &NoSymbols, &LinkOptions::default()).unwrap_err();
     assert_contains(&e.to_string(), &["expected riscv64"]);

@@ -276,20 +276,23 @@ fn object_with_symbols(symbols: &[(&[u8], Option<Option<()>>)]) -> Vec<u8> {
 
 /// Rewrites the raw symbol-table entry of the symbol named `name`.
 fn patch_symbol(obj: &mut [u8], name: &str, patch: impl FnOnce(&mut [u8])) {
-    use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
+    patch_symbol_at(obj, symbol_index(obj, name), patch);
+}
+
+/// The index of the symbol named `name`.
+fn symbol_index(obj: &[u8], name: &str) -> usize {
+    use object::{Object as _, ObjectSymbol as _};
+    let file = object::File::parse(obj).unwrap();
+    let symbol = file.symbols().find(|s| s.name() == Ok(name)).unwrap();
+    symbol.index().0
+}
+
+/// Rewrites raw symbol-table entry `index`.
+fn patch_symbol_at(obj: &mut [u8], index: usize, patch: impl FnOnce(&mut [u8])) {
+    use object::{Object as _, ObjectSection as _};
     let file = object::File::parse(&*obj).unwrap();
-    let index = file
-        .symbols()
-        .find(|s| s.name() == Ok(name))
-        .unwrap()
-        .index()
-        .0;
-    let (offset, _) = file
-        .section_by_name(".symtab")
-        .unwrap()
-        .file_range()
-        .unwrap();
-    let at = offset as usize + 24 * index;
+    let symtab = file.section_by_name(".symtab").unwrap();
+    let at = symtab.file_range().unwrap().0 as usize + 24 * index;
     patch(&mut obj[at..at + 24]);
 }
 
@@ -336,4 +339,35 @@ fn bad_symbol_entries_are_errors_naming_the_first_bad_symbol() {
     assert_contains(&e.to_string(), &["non-UTF-8 name"]);
     // And the same objects unpatched link.
     link_x86(&object_with_symbols(&[(b"g", defined)]), &NoSymbols).unwrap();
+}
+
+#[test]
+fn a_defined_null_symbol_is_never_listed() {
+    // Symbol 0 patched into a global function at an absolute address,
+    // named like a real one: neither a logged nor an unlogged link lists
+    // it (unlogged links list the symbols parsing noted).
+    let mut obj = object_with_symbols(&[]);
+    let mut name_offset = [0u8; 4];
+    patch_symbol(&mut obj, "f", |e| name_offset.copy_from_slice(&e[0..4]));
+    patch_symbol_at(&mut obj, 0, |e| {
+        e[0..4].copy_from_slice(&name_offset);
+        e[4] = (object::elf::STB_GLOBAL << 4) | object::elf::STT_FUNC;
+        e[6..8].copy_from_slice(&object::elf::SHN_ABS.to_le_bytes());
+        e[8..16].copy_from_slice(&0x1234u64.to_le_bytes());
+    });
+    for record_log in [true, false] {
+        let options = LinkOptions {
+            record_log,
+            ..LinkOptions::default()
+        };
+        let image = link(&obj, Arch::X86_64, 0x1000_0000, &NoSymbols, &options).unwrap();
+        let fs: Vec<u64> = image
+            .output
+            .symbols
+            .iter()
+            .filter(|s| s.name == "f")
+            .map(|s| s.address)
+            .collect();
+        assert_eq!(fs, [0x1000_0000], "record_log {record_log}");
+    }
 }

@@ -93,8 +93,9 @@ pub struct Located {
 
 /// A symbol as listing sees it ([`Object::listing_view`]).
 #[derive(Clone, Copy, Debug)]
-pub struct ListingView<'a> {
-    pub name: &'a str,
+pub struct ListingView<'o, 'a> {
+    object: &'o Object<'a>,
+    sym: &'a RawSymbol,
     /// `STT_*`.
     pub kind: u8,
     /// `STB_*`.
@@ -104,6 +105,18 @@ pub struct ListingView<'a> {
     pub value: u64,
     /// `st_size`.
     pub size: u64,
+}
+
+impl<'a> ListingView<'_, 'a> {
+    /// The symbol's name ("" if it was not checked while parsing).
+    #[inline(always)]
+    pub fn name(&self) -> &'a str {
+        let o = self.object;
+        match o.names.checked(self.sym.st_name(LE)) {
+            Some(name) => name,
+            None => Object::raw_name(&o.symtab, &o.names, self.sym),
+        }
+    }
 }
 
 /// One relocation of a loaded section, decoded from its raw entry.
@@ -489,7 +502,8 @@ impl<'a> Object<'a> {
                         other: 0,
                     };
                 };
-                if placement != UNDEFINED && LISTABLE[usize::from(sym.st_info)] {
+                // Symbol 0 is the table's null entry, never listed.
+                if i != 0 && placement != UNDEFINED && LISTABLE[usize::from(sym.st_info)] {
                     listable_out.push(i as u32);
                 }
                 Located {
@@ -604,12 +618,7 @@ impl<'a> Object<'a> {
         }
         let shndx = sym.st_shndx(LE);
         let placement = if shndx != elf::SHN_UNDEF && shndx < elf::SHN_LORESERVE {
-            loaded.get(usize::from(shndx)).copied().ok_or_else(|| {
-                Error::MalformedElf(format!(
-                    "symbol `{}` refers to section {shndx}, past the section table",
-                    Object::raw_name(symtab, names, sym)
-                ))
-            })
+            Object::section_placement(usize::from(shndx), sym, symtab, names, loaded)
         } else {
             Object::special_placement(i, sym, symtab, names, loaded, arch, &mut Vec::new())
         };
@@ -635,10 +644,7 @@ impl<'a> Object<'a> {
         Ok(match sym.st_shndx(LE) {
             elf::SHN_UNDEF => {
                 if i != 0 {
-                    let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
-                    std::str::from_utf8(name).map_err(|_| {
-                        Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name"))
-                    })?;
+                    Object::checked_name(i, sym, symtab)?;
                     undefined.push(i);
                 }
                 UNDEFINED
@@ -659,13 +665,25 @@ impl<'a> Object<'a> {
                     .symbol_section(LE, sym, object::SymbolIndex(i))
                     .map_err(malformed)?
                     .map_or(0, |s| s.0);
-                *loaded.get(section).ok_or_else(|| {
-                    Error::MalformedElf(format!(
-                        "symbol `{}` refers to section {section}, past the section table",
-                        Object::raw_name(symtab, names, sym)
-                    ))
-                })?
+                Object::section_placement(section, sym, symtab, names, loaded)?
             }
+        })
+    }
+
+    /// Where a symbol of section `section` lies (NOT_LOADED unless the
+    /// section is loaded); an error past the section table.
+    fn section_placement(
+        section: usize,
+        sym: &RawSymbol,
+        symtab: &object::read::elf::SymbolTable<'a, Header>,
+        names: &Names<'a>,
+        loaded: &[Placement],
+    ) -> Result<Placement> {
+        loaded.get(section).copied().ok_or_else(|| {
+            Error::MalformedElf(format!(
+                "symbol `{}` refers to section {section}, past the section table",
+                Object::raw_name(symtab, names, sym)
+            ))
         })
     }
 
@@ -754,21 +772,17 @@ impl<'a> Object<'a> {
         self.placements[index].other
     }
 
-    /// What listing reads of symbol `index`, from one read of its entry
-    /// (the name of a section symbol is its own, usually empty: sections
-    /// are never listed).
+    /// What listing reads of symbol `index`, from one read of its entry;
+    /// its name only when asked ([`ListingView::name`]: the name of a
+    /// section symbol is its own, usually empty, and sections are never
+    /// listed).
     #[inline(always)]
-    pub fn listing_view(&self, index: usize) -> Option<ListingView<'a>> {
+    pub fn listing_view(&self, index: usize) -> Option<ListingView<'_, 'a>> {
         let sym = self.raw_symbols.get(index)?;
         let located = self.placements.get(index)?;
-        let offset = sym.st_name(LE);
-        let name = if self.names.in_range(offset) {
-            self.names.at(offset).unwrap_or("")
-        } else {
-            Object::raw_name(&self.symtab, &self.names, sym)
-        };
         Some(ListingView {
-            name,
+            object: self,
+            sym,
             kind: sym.st_type(),
             binding: sym.st_bind(),
             placement: located.placement,

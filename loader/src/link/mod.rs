@@ -119,7 +119,7 @@ impl SymbolRef<'_> {
 /// string, and a 24-byte record per symbol. A `String` per symbol
 /// (about 80 bytes each with its record) was half the resident memory of
 /// a batch of small kernels, and its allocation a tenth of a load.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct SymbolList {
     names: String,
     entries: Vec<SymbolEntry>,
@@ -130,8 +130,8 @@ struct SymbolEntry {
     address: u64,
     size: u64,
     /// End of the name in `names` (it starts where the previous one
-    /// ends), with the two flags in the top bits: a string never comes
-    /// near 2^62 bytes.
+    /// ends), with three flags in the top bits: a string never comes near
+    /// 2^61 bytes.
     name_end_and_flags: u64,
 }
 
@@ -140,6 +140,21 @@ const SYMBOL_EXPORTED: u64 = 1 << 62;
 /// Weak binding: what a batch needs to pick among definitions of a name.
 const SYMBOL_WEAK: u64 = 1 << 61;
 const SYMBOL_NAME_END: u64 = SYMBOL_WEAK - 1;
+
+/// Lists are equal when they list the same symbols: the weak flag only a
+/// batch keeps (to pick among definitions) is not compared.
+impl PartialEq for SymbolList {
+    fn eq(&self, other: &SymbolList) -> bool {
+        self.names == other.names
+            && self.entries.len() == other.entries.len()
+            && self.entries.iter().zip(&other.entries).all(|(a, b)| {
+                (a.address, a.size, a.name_end_and_flags & !SYMBOL_WEAK)
+                    == (b.address, b.size, b.name_end_and_flags & !SYMBOL_WEAK)
+            })
+    }
+}
+
+impl Eq for SymbolList {}
 
 impl SymbolList {
     /// The most symbols a loaded module lists (its lookup index uses
@@ -485,8 +500,10 @@ impl<'a> Prepared<'a> {
         base + self.layout.section_offsets[pos as usize]
     }
 
-    /// Room for the symbols [`Prepared::list_symbols`] may add (counted
-    /// while parsing; the caller gives back what is left over).
+    /// Room for the symbols [`Prepared::list_symbols`] may add (noted
+    /// while parsing; for a logged link, which lists local labels too,
+    /// counted over the symbol table on each call). The caller gives back
+    /// what is left over.
     pub fn listed_bound(&self) -> usize {
         if self.record_log {
             self.obj.listable_with_labels()
@@ -643,6 +660,7 @@ impl<'a> Prepared<'a> {
         symbols: &mut SymbolList,
         mut exported: impl FnMut(&str, usize),
     ) -> Result<()> {
+        self.check_base(base)?;
         // Room for every symbol the raw entries allow (names are looked
         // up once, while listing).
         let bound = self.listed_bound();
@@ -664,6 +682,30 @@ impl<'a> Prepared<'a> {
             }
             symbols.push_binding(s, weak);
         });
+        Ok(())
+    }
+
+    /// Refuses a base the image cannot be placed at: where it would pass
+    /// the end of the address space, or not aligned as its sections need.
+    fn check_base(&self, base: u64) -> Result<()> {
+        let arch = self.def.arch();
+        if base.checked_add(self.layout.size).is_none() {
+            return Err(Error::Unsupported {
+                arch,
+                what: "base address",
+                detail: format!(
+                    "{base:#x} + {:#x} bytes overflows the address space",
+                    self.layout.size
+                ),
+            });
+        }
+        if base % self.layout.align != 0 {
+            return Err(Error::Unsupported {
+                arch,
+                what: "base address",
+                detail: format!("{base:#x} is not aligned to {:#x}", self.layout.align),
+            });
+        }
         Ok(())
     }
 
@@ -697,23 +739,7 @@ impl<'a> Prepared<'a> {
                 detail: format!("{} bytes given, {} needed", image.len(), self.image_size()),
             });
         }
-        if base.checked_add(self.layout.size).is_none() {
-            return Err(Error::Unsupported {
-                arch,
-                what: "base address",
-                detail: format!(
-                    "{base:#x} + {:#x} bytes overflows the address space",
-                    self.layout.size
-                ),
-            });
-        }
-        if base % self.layout.align != 0 {
-            return Err(Error::Unsupported {
-                arch,
-                what: "base address",
-                detail: format!("{base:#x} is not aligned to {:#x}", self.layout.align),
-            });
-        }
+        self.check_base(base)?;
         let l = &self.layout;
         for (s, &off) in self.obj.sections.iter().zip(&l.section_offsets) {
             let dst = &mut image[off as usize..(off + s.size) as usize];
@@ -754,15 +780,12 @@ impl<'a> Prepared<'a> {
             let section_start = l.section_offsets[set.section];
             let section_size = self.obj.sections[set.section].size;
             let mut k = 0;
-            loop {
+            while let Some(rela) = set.entries.get(k) {
                 // The direct path up to the first relocation it leaves to
                 // the general path (a loop of its own: the general path's
-                // state no longer crowds its registers).
-                let Some(rela) = set.entries.get(k) else {
-                    break;
-                };
-                // Entered only at a type it may apply: runs of general-path
-                // relocations (ppc64, RISC-V pairs) skip its setup.
+                // state no longer crowds its registers), entered only at a
+                // type it may apply: runs of general-path relocations
+                // (ppc64, RISC-V pair lows) skip its setup.
                 if run.may_apply(rela) {
                     k += run.apply(&set.entries[k..], section_start, section_size, image);
                 }
@@ -778,10 +801,10 @@ impl<'a> Prepared<'a> {
     }
 
     /// Hands each symbol a linked image lists, at its address at `base`,
-    /// and whether it is weak, to `each` (decided on the raw entries: only
-    /// listed names are looked up). A
-    /// plain loop: as an iterator adapter its closure stopped being
-    /// inlined, a call per symbol of the table.
+    /// and whether it is weak, to `each` (decided on the raw entries first:
+    /// names are read only of symbols they do not rule out). Plain loops:
+    /// as an iterator adapter the closure stopped being inlined, a call
+    /// per symbol of the table.
     #[inline(always)]
     fn for_each_listed(&self, base: u64, mut each: impl FnMut(SymbolRef<'a>, bool)) {
         let mut visit = |i: usize| {
@@ -807,7 +830,7 @@ impl<'a> Prepared<'a> {
             if v.kind == object::elf::STT_NOTYPE && !exported && !self.record_log {
                 return;
             }
-            let name = v.name;
+            let name = v.name();
             // AArch64/RISC-V mapping symbols (`$x`, `$d.1`, local) mark
             // code and data runs for disassemblers; they name nothing. An
             // assembler-local label of a type is listed only with a log.
@@ -900,6 +923,26 @@ impl DirectRun<'_> {
         entries.len()
     }
 
+    /// `S` of `symbol` for `word` if the direct path may apply it: a
+    /// symbol of the object (not a branch to a local entry point, which
+    /// the arch decides), or an absolute one if `absolute` and not a
+    /// branch.
+    #[inline(always)]
+    fn target(&self, word: &DirectWord, symbol: usize, absolute: bool) -> Option<u64> {
+        let sym = self.placements.get(symbol)?;
+        if sym.placement < elf::NOT_LOADED {
+            if word.branch && sym.other != 0 {
+                return None;
+            }
+            let &section = self.section_offsets.get(sym.placement as usize)?;
+            Some(self.base.wrapping_add(section).wrapping_add(sym.value))
+        } else if absolute && sym.placement == elf::ABSOLUTE && !word.branch {
+            Some(sym.value)
+        } else {
+            None
+        }
+    }
+
     /// [`DirectRun::apply_one`] of a `pc_relative_i32` word: the same
     /// checks, fewer of them left to make at run time.
     #[inline(always)]
@@ -912,24 +955,12 @@ impl DirectRun<'_> {
         section_address: u64,
         section: &mut [u8],
     ) -> bool {
-        let Some(sym) = self.placements.get(symbol) else {
-            return false;
-        };
-        // Branches to a local entry point are the arch's to decide;
-        // absolute symbols are left to the general path (rare).
-        if sym.placement >= elf::NOT_LOADED || (word.branch && sym.other != 0) {
-            return false;
-        }
-        let Some(&section_offset) = self.section_offsets.get(sym.placement as usize) else {
+        // Absolute symbols are left to the general path (rare).
+        let Some(s) = self.target(word, symbol, false) else {
             return false;
         };
         let place = section_address.wrapping_add(offset);
-        let value = self
-            .base
-            .wrapping_add(section_offset)
-            .wrapping_add(sym.value)
-            .wrapping_add(addend as u64)
-            .wrapping_sub(place) as i64;
+        let value = s.wrapping_add(addend as u64).wrapping_sub(place) as i64;
         let Ok(value) = i32::try_from(value) else {
             return false;
         };
@@ -964,20 +995,7 @@ impl DirectRun<'_> {
             // The general path reports an offset past the section.
             return offset <= section.len() as u64;
         }
-        let Some(sym) = self.placements.get(symbol) else {
-            return false;
-        };
-        let s = if sym.placement < elf::NOT_LOADED {
-            if word.branch && sym.other != 0 {
-                return false; // a local entry point: the arch decides
-            }
-            let Some(&section) = self.section_offsets.get(sym.placement as usize) else {
-                return false;
-            };
-            self.base.wrapping_add(section).wrapping_add(sym.value)
-        } else if sym.placement == elf::ABSOLUTE && !word.branch {
-            sym.value
-        } else {
+        let Some(s) = self.target(word, symbol, true) else {
             return false;
         };
         let Ok(at) = usize::try_from(offset) else {
