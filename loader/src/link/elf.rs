@@ -503,7 +503,7 @@ impl<'a> Object<'a> {
                     };
                 };
                 // Symbol 0 is the table's null entry, never listed.
-                if i != 0 && placement != UNDEFINED && LISTABLE[usize::from(sym.st_info)] {
+                if LISTABLE[usize::from(sym.st_info)] && placement != UNDEFINED && i != 0 {
                     listable_out.push(i as u32);
                 }
                 Located {

@@ -915,12 +915,14 @@ impl DirectRun<'_> {
             return 0;
         };
         let section_address = self.base.wrapping_add(section_start);
-        for (k, rela) in entries.iter().enumerate() {
+        let mut rest = entries;
+        while let Some((rela, tail)) = rest.split_first() {
             if !self.apply_one(rela, section_address, section) {
-                return k;
+                break;
             }
+            rest = tail;
         }
-        entries.len()
+        entries.len() - rest.len()
     }
 
     /// `S` of `symbol` for `word` if the direct path may apply it: a
@@ -930,11 +932,12 @@ impl DirectRun<'_> {
     #[inline(always)]
     fn target(&self, word: &DirectWord, symbol: usize, absolute: bool) -> Option<u64> {
         let sym = self.placements.get(symbol)?;
-        if sym.placement < elf::NOT_LOADED {
+        // A loaded section's position is below the codes (UNDEFINED,
+        // ABSOLUTE, NOT_LOADED): one lookup tells both.
+        if let Some(&section) = self.section_offsets.get(sym.placement as usize) {
             if word.branch && sym.other != 0 {
                 return None;
             }
-            let &section = self.section_offsets.get(sym.placement as usize)?;
             Some(self.base.wrapping_add(section).wrapping_add(sym.value))
         } else if absolute && sym.placement == elf::ABSOLUTE && !word.branch {
             Some(sym.value)
