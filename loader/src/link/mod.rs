@@ -807,60 +807,64 @@ impl<'a> Prepared<'a> {
     /// per symbol of the table.
     #[inline(always)]
     fn for_each_listed(&self, base: u64, mut each: impl FnMut(SymbolRef<'a>, bool)) {
-        let mut visit = |i: usize| {
-            let Some(v) = self.obj.listing_view(i) else {
-                return;
-            };
-            if v.placement == elf::UNDEFINED
-                || v.kind == object::elf::STT_SECTION
-                || v.kind == object::elf::STT_FILE
-            {
-                return;
-            }
-            // Listed at address 0 but never exported: a global in a
-            // section that is not loaded (an empty one) names nothing
-            // callers can use.
-            let exported = matches!(v.binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
-                && v.placement != elf::NOT_LOADED;
-            // Local labels of no type (`.LCPI3_0`, a constant-pool entry
-            // each; mapping symbols `$x`) name no function or variable and
-            // are most of the symbol table of a large kernel. Listed only
-            // with a log, whose targets they are (parsing leaves them out
-            // of `listable`).
-            if v.kind == object::elf::STT_NOTYPE && !exported && !self.record_log {
-                return;
-            }
-            let name = v.name();
-            // AArch64/RISC-V mapping symbols (`$x`, `$d.1`, local) mark
-            // code and data runs for disassemblers; they name nothing. An
-            // assembler-local label of a type is listed only with a log.
-            if name.is_empty()
-                || (name.starts_with('$') && !exported)
-                || (name.starts_with(".L") && !exported && !self.record_log)
-            {
-                return;
-            }
-            each(
-                SymbolRef {
-                    name,
-                    // Defined (checked above).
-                    address: self.address_at(base, v.placement, v.value).unwrap_or(0),
-                    size: v.size,
-                    is_function: v.kind == object::elf::STT_FUNC,
-                    exported,
-                },
-                v.binding == object::elf::STB_WEAK,
-            );
-        };
         if self.record_log {
-            (1..self.obj.symbol_count()).for_each(visit);
+            for i in 1..self.obj.symbol_count() {
+                self.visit_listed(base, i, &mut each);
+            }
         } else {
             // Only the symbols parsing noted as listable (of a large
             // kernel's table, about one in eight).
             for &i in &self.obj.listable {
-                visit(i as usize);
+                self.visit_listed(base, i as usize, &mut each);
             }
         }
+    }
+
+    /// [`Prepared::for_each_listed`] of symbol `i` (a method, not a
+    /// closure: used by two loops, the closure was a call per symbol).
+    #[inline(always)]
+    fn visit_listed(&self, base: u64, i: usize, each: &mut impl FnMut(SymbolRef<'a>, bool)) {
+        let Some(v) = self.obj.listing_view(i) else {
+            return;
+        };
+        if v.placement == elf::UNDEFINED
+            || v.kind == object::elf::STT_SECTION
+            || v.kind == object::elf::STT_FILE
+        {
+            return;
+        }
+        // Listed at address 0 but never exported: a global in a section
+        // that is not loaded (an empty one) names nothing callers can use.
+        let exported = matches!(v.binding, object::elf::STB_GLOBAL | object::elf::STB_WEAK)
+            && v.placement != elf::NOT_LOADED;
+        // Local labels of no type (`.LCPI3_0`, a constant-pool entry each;
+        // mapping symbols `$x`) name no function or variable and are most
+        // of the symbol table of a large kernel. Listed only with a log,
+        // whose targets they are (parsing leaves them out of `listable`).
+        if v.kind == object::elf::STT_NOTYPE && !exported && !self.record_log {
+            return;
+        }
+        let name = v.name();
+        // AArch64/RISC-V mapping symbols (`$x`, `$d.1`, local) mark code
+        // and data runs for disassemblers; they name nothing. An
+        // assembler-local label of a type is listed only with a log.
+        if name.is_empty()
+            || (name.starts_with('$') && !exported)
+            || (name.starts_with(".L") && !exported && !self.record_log)
+        {
+            return;
+        }
+        each(
+            SymbolRef {
+                name,
+                // Defined (checked above).
+                address: self.address_at(base, v.placement, v.value).unwrap_or(0),
+                size: v.size,
+                is_function: v.kind == object::elf::STT_FUNC,
+                exported,
+            },
+            v.binding == object::elf::STB_WEAK,
+        );
     }
 }
 
