@@ -80,10 +80,11 @@
 //!     names are hashed eight bytes at a time; a batch marks losing
 //!     duplicate definitions instead of filtering the index through its
 //!     name table;
-//! - fourth pass (session 4; instructions per 16 KiB load 0.35 M ->
-//!   0.22 M, per 256 KiB load 5.5 M -> 3.3 M, per kernel of a
-//!   1000-kernel batch load ~37 K -> ~19 K; `--profile-batch` also prints
-//!   page faults per round):
+//! - fourth pass (session 4; instructions per load, same driver before
+//!   and after: small 32.6 K -> 23.1 K, 16 KiB 354 K -> 210 K, 256 KiB
+//!   5.55 M -> 3.20 M; per kernel of a 1000-kernel batch, load + one
+//!   lookup + drop, 41.0 K -> 24.0 K; `--profile-batch` also prints page
+//!   faults per round):
 //!   - batch: the time per kernel grew with the batch size and with what
 //!     the process had done before. Two causes: each load allocated and
 //!     freed a few megabytes of metadata (a vector of objects moved into a
@@ -107,15 +108,17 @@
 //!     names sliced from their checked table;
 //!   - relocate: the direct path in a loop of its own over the section's
 //!     bytes (one bounds check per field), the signed 32-bit PC-relative
-//!     word (x86_64 `PC32`/`PLT32`) tested first: ~55 -> ~38
-//!     instructions a relocation;
-//!   - list: one read of each symbol's entry (`Object::listing_view`).
-//! - left: a large load is ~half kernel work the floor also does
+//!     word (x86_64 `PC32`/`PLT32`) tested first (~55 -> ~35
+//!     instructions a relocation), page deltas (AArch64 `ADRP`,
+//!     LoongArch `PCALA_HI20`: half those arches' relocations) on it
+//!     too;
+//!   - list: one read of each symbol's entry (`Object::listing_view`),
+//!     an inlined visit per symbol.
+//! - left: a large load is mostly kernel work the floor also does
 //!   (populating, protecting and unmapping 101 pages: ~150 us of a
 //!   ~185 us floor on this VM), so 1.5x leaves ~125 us of userland work
 //!   for 24 K relocations, 24 K symbols and 3 K listed names; it now takes
-//!   about that (prepare ~50 us, link ~70 us), and the verdict moves with
-//!   the machine's noise.
+//!   ~110 us, and the margin is within the machine's noise.
 
 use loader::link::{link, LinkOptions, Prepared, Protection, SectionClass, Segment};
 use loader::resolve::NoSymbols;

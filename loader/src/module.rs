@@ -509,7 +509,9 @@ impl Module {
     /// `.LCPI*` constant-pool entries, mapping symbols, labels of inline
     /// assembly) are listed only when the relocation log is kept: telling
     /// them apart by name would read the string table once per label,
-    /// thousands in a large kernel.
+    /// thousands in a large kernel. Local `$` names (AArch64 and RISC-V
+    /// mapping symbols) are never listed; a global one (GNU C allows `$`
+    /// in identifiers) is, and can be looked up.
     pub fn symbols(&self) -> &SymbolList {
         &self.all_symbols
     }
