@@ -318,33 +318,31 @@ mod tests {
             (1, early, false),
             (1, late, false),
         ];
-        let (mut all, listed_from) = list(&symbols, 2);
-        match batch_export_index(exported(&all), &mut all, &listed_from, &OBJECTS) {
-            Err(Error::DuplicateSymbol {
-                symbol,
-                first,
-                second,
-            }) => assert_eq!(
-                (&symbol[..], &first[..], &second[..]),
-                (early, "zero.o", "one.o")
-            ),
-            other => panic!("expected DuplicateSymbol, got {other:?}"),
-        }
+        assert_eq!(duplicate(&symbols, 2), (early.into(), "zero.o", "one.o"));
     }
 
     #[test]
     fn two_global_definitions_name_both_objects() {
         let symbols = [(0, "f", false), (1, "f", true), (2, "f", false)];
-        let (mut all, listed_from) = list(&symbols, 3);
+        assert_eq!(duplicate(&symbols, 3), ("f".into(), "zero.o", "two.o"));
+    }
+
+    /// The symbol and the two objects of the DuplicateSymbol error the
+    /// index of `symbols` (in `objects` objects) must give.
+    fn duplicate(
+        symbols: &[(usize, &str, bool)],
+        objects: usize,
+    ) -> (String, &'static str, &'static str) {
+        let (mut all, listed_from) = list(symbols, objects);
         match batch_export_index(exported(&all), &mut all, &listed_from, &OBJECTS) {
             Err(Error::DuplicateSymbol {
                 symbol,
                 first,
                 second,
-            }) => assert_eq!(
-                (&symbol[..], &first[..], &second[..]),
-                ("f", "zero.o", "two.o")
-            ),
+            }) => {
+                let object = |name: String| OBJECTS.iter().find(|o| o.0 == name).unwrap().0;
+                (symbol, object(first), object(second))
+            }
             other => panic!("expected DuplicateSymbol, got {other:?}"),
         }
     }
