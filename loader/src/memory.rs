@@ -155,16 +155,23 @@ fn flush_icache(start: u64, len: u64) {
 
 /// Asks the CPU to bring `bytes` into its caches ahead of use (a batch
 /// reads each object twice, and a thousand objects do not stay cached
-/// between the passes). A hint only: no effect on other architectures.
+/// between the passes). A hint only: nothing for more than 64 KiB (the
+/// hardware follows a large object's sequential reads, and fetching it
+/// whole would evict what is in use), nothing on other architectures.
 #[inline]
 pub(crate) fn prefetch(bytes: &[u8]) {
     #[cfg(target_arch = "x86_64")]
-    for line in bytes.chunks(64) {
-        // SAFETY: a prefetch never faults and reads nothing the program
-        // sees; the address lies in `bytes` anyway.
-        unsafe {
-            core::arch::x86_64::_mm_prefetch(line.as_ptr().cast(), core::arch::x86_64::_MM_HINT_T0)
-        };
+    if bytes.len() <= 64 << 10 {
+        for line in bytes.chunks(64) {
+            // SAFETY: a prefetch never faults and reads nothing the
+            // program sees; the address lies in `bytes` anyway.
+            unsafe {
+                core::arch::x86_64::_mm_prefetch(
+                    line.as_ptr().cast(),
+                    core::arch::x86_64::_MM_HINT_T0,
+                )
+            };
+        }
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = bytes;
