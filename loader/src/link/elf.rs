@@ -211,6 +211,35 @@ const LISTABLE: [bool; 256] = {
     table
 };
 
+/// Checks that `entries` name symbols of the table (`placements`, one a
+/// symbol) and appends the GOT and stub candidates they make to
+/// `indirect` (see [`Object::indirect`]); the first symbol past the table
+/// is the error. A function of its own: inside `parse` its state lived
+/// on the stack, eight loads and stores a relocation.
+#[inline(never)]
+fn scan_relocations(
+    entries: &[RawRela],
+    targets: &[Option<Target>],
+    placements: &[Located],
+    indirect: &mut Vec<(u32, bool)>,
+) -> std::result::Result<(), usize> {
+    for rela in entries {
+        let info = rela.r_info.get(LE);
+        let symbol = (info >> 32) as usize;
+        let Some(located) = placements.get(symbol) else {
+            return Err(symbol);
+        };
+        match targets.get(info as u32 as usize).copied().flatten() {
+            Some(Target::GotSlot) => indirect.push((symbol as u32, false)),
+            Some(Target::Branch) if located.placement >= NOT_LOADED => {
+                indirect.push((symbol as u32, true))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// The index of the first global symbol (the symbol table's `sh_info`; 0
 /// if it cannot be read: only a capacity hint).
 fn symtab_first_global(
@@ -546,21 +575,10 @@ impl<'a> Object<'a> {
                 .map_err(|_| {
                     Error::MalformedElf(format!("relocation section {index} lies outside the file"))
                 })?;
-            for rela in entries {
-                let info = rela.r_info.get(LE);
-                let symbol = (info >> 32) as usize;
-                if symbol >= raw_symbols.len() {
-                    return Err(Error::MalformedElf(format!(
-                        "relocation in section {index} refers to symbol {symbol}, past the symbol table"
-                    )));
-                }
-                match targets.get(info as u32 as usize).copied().flatten() {
-                    Some(Target::GotSlot) => indirect.push((symbol as u32, false)),
-                    Some(Target::Branch) if placements[symbol].placement >= NOT_LOADED => {
-                        indirect.push((symbol as u32, true))
-                    }
-                    _ => {}
-                }
+            if let Err(symbol) = scan_relocations(entries, targets, &placements, &mut indirect) {
+                return Err(Error::MalformedElf(format!(
+                    "relocation in section {index} refers to symbol {symbol}, past the symbol table"
+                )));
             }
             rela_sets.push(RelaSet {
                 section: target_pos as usize,
