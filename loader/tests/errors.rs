@@ -342,6 +342,21 @@ fn bad_symbol_entries_are_errors_naming_the_first_bad_symbol() {
 }
 
 #[test]
+fn a_relocation_naming_a_symbol_past_the_table_is_an_error() {
+    use object::{Object as _, ObjectSection as _};
+    let mut obj = object_with_reloc(object::elf::R_X86_64_PC32, "target", -4);
+    link_x86(&obj, &|_: &str| Some(0x1000_1000)).unwrap();
+    let file = object::File::parse(&*obj).unwrap();
+    let rela = file.section_by_name(".rela.text").unwrap();
+    let at = rela.file_range().unwrap().0 as usize + 8; // r_info of entry 0
+    let info = u64::from_le_bytes(obj[at..at + 8].try_into().unwrap());
+    obj[at..at + 8].copy_from_slice(&((info & 0xffff_ffff) | (0x7777 << 32)).to_le_bytes());
+    let e = link_x86(&obj, &NoSymbols).unwrap_err();
+    assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
+    assert_contains(&e.to_string(), &["symbol 30583", "past the symbol table"]);
+}
+
+#[test]
 fn a_defined_null_symbol_is_never_listed() {
     // Symbol 0 patched into a global function at an absolute address,
     // named like a real one: neither a logged nor an unlogged link lists
