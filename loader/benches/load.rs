@@ -81,9 +81,9 @@
 //!     duplicate definitions instead of filtering the index through its
 //!     name table;
 //! - fourth pass (session 4; instructions per load, same driver before
-//!   and after: small 32.6 K -> 23.1 K, 16 KiB 354 K -> 210 K, 256 KiB
-//!   5.55 M -> 3.20 M; per kernel of a 1000-kernel batch, load + one
-//!   lookup + drop, 41.0 K -> 24.0 K; `--profile-batch` also prints page
+//!   and after: small 32.6 K -> 22.8 K, 16 KiB 354 K -> 203 K, 256 KiB
+//!   5.55 M -> 3.09 M; per kernel of a 1000-kernel batch, load + one
+//!   lookup + drop, 41.0 K -> 24.1 K; `--profile-batch` also prints page
 //!   faults per round):
 //!   - batch: the time per kernel grew with the batch size and with what
 //!     the process had done before. Two causes: each load allocated and
@@ -104,7 +104,8 @@
 //!     push per symbol was a quarter of the parse), the first bad
 //!     symbol's error made after the loop; listable symbols noted by index
 //!     and decided by a table on `st_info`; GOT/stub candidates from a
-//!     per-arch target table; string tables checked by simdutf8, section
+//!     per-arch target table in a scan of its own (inside `parse` its
+//!     state lived on the stack); string tables checked by simdutf8, section
 //!     names sliced from their checked table;
 //!   - relocate: the direct path in a loop of its own over the section's
 //!     bytes (one bounds check per field), the signed 32-bit PC-relative
@@ -118,7 +119,7 @@
 //!   (populating, protecting and unmapping 101 pages: ~150 us of a
 //!   ~185 us floor on this VM), so 1.5x leaves ~125 us of userland work
 //!   for 24 K relocations, 24 K symbols and 3 K listed names; it now takes
-//!   ~110 us, and the margin is within the machine's noise.
+//!   ~105 us, and the margin is within the machine's noise.
 
 use loader::link::{link, LinkOptions, Prepared, Protection, SectionClass, Segment};
 use loader::resolve::NoSymbols;
