@@ -5,7 +5,7 @@
 use crate::arch::{Arch, Target};
 use crate::error::{Error, Result};
 use object::elf;
-use object::read::elf::{FileHeader, Rela as _, SectionHeader, Sym as _};
+use object::read::elf::{FileHeader, SectionHeader, Sym as _};
 use object::{LittleEndian, ReadRef as _};
 
 type Header = elf::FileHeader64<LittleEndian>;
@@ -211,6 +211,110 @@ const LISTABLE: [bool; 256] = {
     table
 };
 
+/// What checking a symbol's entry reads besides the entry: the symbol
+/// and string tables, where each section was loaded, the arch (for
+/// errors). The slow paths of parsing's symbol loop and its errors.
+#[derive(Clone, Copy)]
+struct SymbolChecks<'t, 'a> {
+    symtab: &'t object::read::elf::SymbolTable<'a, Header>,
+    names: &'t Names<'a>,
+    loaded: &'t [Placement],
+    arch: Arch,
+}
+
+impl<'a> SymbolChecks<'_, 'a> {
+    /// The name of symbol `i` read and checked by the string table's
+    /// reader (for a name outside the table checked whole).
+    #[cold]
+    fn checked_name(&self, i: usize, sym: &RawSymbol) -> Result<&'a str> {
+        let name = self.symtab.symbol_name(LE, sym).map_err(malformed)?;
+        std::str::from_utf8(name)
+            .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))
+    }
+
+    /// The error of symbol `i`, the first that failed parsing's checks,
+    /// in the order they are made: its name, then where it lies.
+    #[cold]
+    fn error(&self, i: usize) -> Error {
+        let Some(sym) = self.symtab.symbols().get(i) else {
+            return Error::MalformedElf(format!("symbol {i} is past the symbol table"));
+        };
+        if !self.names.in_range(sym.st_name(LE)) {
+            if let Err(e) = self.checked_name(i, sym) {
+                return e;
+            }
+        }
+        let shndx = sym.st_shndx(LE);
+        let placement = if shndx != elf::SHN_UNDEF && shndx < elf::SHN_LORESERVE {
+            self.section_placement(usize::from(shndx), sym)
+        } else {
+            self.special_placement(i, sym, &mut Vec::new())
+        };
+        match placement {
+            Err(e) => e,
+            Ok(_) => Error::MalformedElf(format!("symbol {i} failed a check")),
+        }
+    }
+
+    /// Where a symbol with a reserved or undefined `st_shndx` lies (the
+    /// rare cases, out of the parse loop): undefined ones are noted in
+    /// `undefined` with their names checked (they are resolved by name).
+    #[cold]
+    fn special_placement(
+        &self,
+        i: usize,
+        sym: &RawSymbol,
+        undefined: &mut Vec<usize>,
+    ) -> Result<Placement> {
+        Ok(match sym.st_shndx(LE) {
+            elf::SHN_UNDEF => {
+                if i != 0 {
+                    self.checked_name(i, sym)?;
+                    undefined.push(i);
+                }
+                UNDEFINED
+            }
+            elf::SHN_ABS => ABSOLUTE,
+            elf::SHN_COMMON => {
+                return Err(Error::Unsupported {
+                    arch: self.arch,
+                    what: "COMMON symbol",
+                    detail: format!(
+                        "`{}` (compile with -fno-common, clang's default)",
+                        self.name(sym)
+                    ),
+                });
+            }
+            _ => {
+                // `SHN_XINDEX` (or another reserved index: 0, never
+                // loaded).
+                let section = self
+                    .symtab
+                    .symbol_section(LE, sym, object::SymbolIndex(i))
+                    .map_err(malformed)?
+                    .map_or(0, |s| s.0);
+                self.section_placement(section, sym)?
+            }
+        })
+    }
+
+    /// Where a symbol of section `section` lies (NOT_LOADED unless the
+    /// section is loaded); an error past the section table.
+    fn section_placement(&self, section: usize, sym: &RawSymbol) -> Result<Placement> {
+        self.loaded.get(section).copied().ok_or_else(|| {
+            Error::MalformedElf(format!(
+                "symbol `{}` refers to section {section}, past the section table",
+                self.name(sym)
+            ))
+        })
+    }
+
+    /// The name of `sym` for an error ("" if it cannot be read).
+    fn name(&self, sym: &RawSymbol) -> &'a str {
+        Object::raw_name(self.symtab, self.names, sym)
+    }
+}
+
 /// Checks that `entries` name symbols of the table (`placements`, one a
 /// symbol) and appends the GOT and stub candidates they make to
 /// `indirect` (see [`Object::indirect`]); the first symbol past the table
@@ -340,12 +444,13 @@ pub fn raw_fields(rela: &RawRela) -> (u64, u32, usize, i64) {
 /// A raw relocation of the section at `section`, decoded.
 #[inline]
 pub fn decode(rela: &RawRela, section: usize) -> Reloc {
+    let (offset, r_type, symbol, addend) = raw_fields(rela);
     Reloc {
         section,
-        offset: rela.r_offset(LE),
-        r_type: rela.r_type(LE, false),
-        symbol: rela.r_sym(LE, false) as usize,
-        addend: rela.r_addend(LE),
+        offset,
+        r_type,
+        symbol,
+        addend,
     }
 }
 
@@ -498,7 +603,13 @@ impl<'a> Object<'a> {
         // registers (captured by reference, each was a load per symbol).
         let (undefined_out, listable_out, first_bad_out) =
             (&mut undefined, &mut listable, &mut first_bad);
-        let (symtab_ref, names_ref, loaded_ref) = (&symtab, &names, &*loaded);
+        let checks = SymbolChecks {
+            symtab: &symtab,
+            names: &names,
+            loaded,
+            arch,
+        };
+        let loaded_ref = checks.loaded;
         let placements: Vec<Located> = raw_symbols
             .iter()
             .enumerate()
@@ -508,21 +619,12 @@ impl<'a> Object<'a> {
                     // NOT_LOADED unless loaded; `None` past the table.
                     loaded_ref.get(usize::from(shndx)).copied()
                 } else {
-                    let special = Object::special_placement(
-                        i,
-                        sym,
-                        symtab_ref,
-                        names_ref,
-                        loaded_ref,
-                        arch,
-                        undefined_out,
-                    );
-                    special.ok()
+                    checks.special_placement(i, sym, undefined_out).ok()
                 };
                 // Names are decoded when used; here only whether there is
                 // one (outside the checked table: rare).
                 let bad_name = sym.st_name(LE) as usize >= names_checked
-                    && Object::checked_name(i, sym, symtab_ref).is_err();
+                    && checks.checked_name(i, sym).is_err();
                 let Some(placement) = placement.filter(|_| !bad_name) else {
                     first_bad_out.get_or_insert(i);
                     return Located {
@@ -543,7 +645,7 @@ impl<'a> Object<'a> {
             })
             .collect();
         if let Some(i) = first_bad {
-            return Err(Object::symbol_error(i, &symtab, &names, loaded, arch));
+            return Err(checks.error(i));
         }
 
         let mut rela_sets = Vec::new();
@@ -600,108 +702,6 @@ impl<'a> Object<'a> {
             reloc_count,
             indirect,
             listable,
-        })
-    }
-
-    /// The name of symbol `i` read and checked by the string table's
-    /// reader (for a name outside the table checked whole).
-    #[cold]
-    fn checked_name(
-        i: usize,
-        sym: &RawSymbol,
-        symtab: &object::read::elf::SymbolTable<'a, Header>,
-    ) -> Result<&'a str> {
-        let name = symtab.symbol_name(LE, sym).map_err(malformed)?;
-        std::str::from_utf8(name)
-            .map_err(|_| Error::MalformedElf(format!("symbol {i} has a non-UTF-8 name")))
-    }
-
-    /// The error of symbol `i`, the first that failed parsing's checks,
-    /// in the order they are made: its name, then where it lies.
-    #[cold]
-    fn symbol_error(
-        i: usize,
-        symtab: &object::read::elf::SymbolTable<'a, Header>,
-        names: &Names<'a>,
-        loaded: &[Placement],
-        arch: Arch,
-    ) -> Error {
-        let Some(sym) = symtab.symbols().get(i) else {
-            return Error::MalformedElf(format!("symbol {i} is past the symbol table"));
-        };
-        if !names.in_range(sym.st_name(LE)) {
-            if let Err(e) = Object::checked_name(i, sym, symtab) {
-                return e;
-            }
-        }
-        let shndx = sym.st_shndx(LE);
-        let placement = if shndx != elf::SHN_UNDEF && shndx < elf::SHN_LORESERVE {
-            Object::section_placement(usize::from(shndx), sym, symtab, names, loaded)
-        } else {
-            Object::special_placement(i, sym, symtab, names, loaded, arch, &mut Vec::new())
-        };
-        match placement {
-            Err(e) => e,
-            Ok(_) => Error::MalformedElf(format!("symbol {i} failed a check")),
-        }
-    }
-
-    /// Where a symbol with a reserved or undefined `st_shndx` lies (the
-    /// rare cases, out of the parse loop): undefined ones are noted in
-    /// `undefined` with their names checked (they are resolved by name).
-    #[cold]
-    fn special_placement(
-        i: usize,
-        sym: &RawSymbol,
-        symtab: &object::read::elf::SymbolTable<'a, Header>,
-        names: &Names<'a>,
-        loaded: &[Placement],
-        arch: Arch,
-        undefined: &mut Vec<usize>,
-    ) -> Result<Placement> {
-        Ok(match sym.st_shndx(LE) {
-            elf::SHN_UNDEF => {
-                if i != 0 {
-                    Object::checked_name(i, sym, symtab)?;
-                    undefined.push(i);
-                }
-                UNDEFINED
-            }
-            elf::SHN_ABS => ABSOLUTE,
-            elf::SHN_COMMON => {
-                let name = Object::raw_name(symtab, names, sym);
-                return Err(Error::Unsupported {
-                    arch,
-                    what: "COMMON symbol",
-                    detail: format!("`{name}` (compile with -fno-common, clang's default)"),
-                });
-            }
-            _ => {
-                // `SHN_XINDEX` (or another reserved index: 0, never
-                // loaded).
-                let section = symtab
-                    .symbol_section(LE, sym, object::SymbolIndex(i))
-                    .map_err(malformed)?
-                    .map_or(0, |s| s.0);
-                Object::section_placement(section, sym, symtab, names, loaded)?
-            }
-        })
-    }
-
-    /// Where a symbol of section `section` lies (NOT_LOADED unless the
-    /// section is loaded); an error past the section table.
-    fn section_placement(
-        section: usize,
-        sym: &RawSymbol,
-        symtab: &object::read::elf::SymbolTable<'a, Header>,
-        names: &Names<'a>,
-        loaded: &[Placement],
-    ) -> Result<Placement> {
-        loaded.get(section).copied().ok_or_else(|| {
-            Error::MalformedElf(format!(
-                "symbol `{}` refers to section {section}, past the section table",
-                Object::raw_name(symtab, names, sym)
-            ))
         })
     }
 
