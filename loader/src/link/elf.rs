@@ -214,7 +214,6 @@ const LISTABLE: [bool; 256] = {
 /// What checking a symbol's entry reads besides the entry: the symbol
 /// and string tables, where each section was loaded, the arch (for
 /// errors). The slow paths of parsing's symbol loop and its errors.
-#[derive(Clone, Copy)]
 struct SymbolChecks<'t, 'a> {
     symtab: &'t object::read::elf::SymbolTable<'a, Header>,
     names: &'t Names<'a>,
@@ -610,6 +609,9 @@ impl<'a> Object<'a> {
             arch,
         };
         let loaded_ref = checks.loaded;
+        // The slow paths' tables by one reference: fewer values for the
+        // loop to keep.
+        let checks = &checks;
         let placements: Vec<Located> = raw_symbols
             .iter()
             .enumerate()
