@@ -81,6 +81,12 @@ What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
                   (reports: target/conformance/matrix/clang-NN/)
 Steps after setup all run; the command fails if any failed.
 
+Disk: a CI build is made once, so it is built without incremental state
+and with line tables only (CARGO_INCREMENTAL=0,
+CARGO_PROFILE_DEV_DEBUG=line-tables-only, unless already set), and the
+foreign stage deletes each cross build once its tests ran (the matrix
+builds in release). The summary shows the space left after each step.
+
 Touches: everything `cargo xtask setup --arch all --help` lists, target/.";
 
 pub fn ci_main(args: Vec<String>) -> Result {
@@ -89,8 +95,20 @@ pub fn ci_main(args: Vec<String>) -> Result {
     };
     let native_only = f.switch("--native-only");
     f.finish()?;
+    // A CI run once ran out of disk (~4 GB left after provisioning) in its
+    // foreign stage. Incremental state and full debug info are half of a
+    // debug build and are of no use to a build made once.
+    for (key, value) in [
+        ("CARGO_INCREMENTAL", "0"),
+        ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only"),
+    ] {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
     let sh = crate::shell()?;
-    let mut steps: Vec<(&str, f64, bool)> = Vec::new();
+    println!("disk: {} free for target/", free_space(&sh));
+    let mut steps: Vec<(&str, f64, bool, String)> = Vec::new();
     let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result| {
         crate::section(name);
         let start = Instant::now();
@@ -98,7 +116,8 @@ pub fn ci_main(args: Vec<String>) -> Result {
         if let Err(e) = &res {
             println!("{name}: FAILED: {e}");
         }
-        steps.push((name, start.elapsed().as_secs_f64(), res.is_ok()));
+        let free = free_space(&sh);
+        steps.push((name, start.elapsed().as_secs_f64(), res.is_ok(), free));
         res.is_ok()
     };
 
@@ -125,9 +144,10 @@ pub fn ci_main(args: Vec<String>) -> Result {
     }
 
     crate::section("ci summary");
-    for (name, secs, ok) in &steps {
+    println!("{:<8} {:>8}  {:>10}  step", "result", "time", "disk free");
+    for (name, secs, ok, free) in &steps {
         println!(
-            "{:<8} {secs:>7.1}s  {name}",
+            "{:<8} {secs:>7.1}s  {free:>10}  {name}",
             if *ok { "ok" } else { "FAILED" }
         );
     }
@@ -138,13 +158,35 @@ pub fn ci_main(args: Vec<String>) -> Result {
     Ok(())
 }
 
-/// Provision every arch and prove each runs a cross-built program.
+/// Space left on the file system of target/, as `df` puts it ("12G"), or
+/// why it is unknown: a diagnostic, never a failure.
+fn free_space(sh: &Shell) -> String {
+    let dir = crate::root();
+    let out = cmd!(sh, "df --output=avail -h {dir}")
+        .quiet()
+        .ignore_stderr()
+        .read();
+    match out {
+        Ok(text) => text
+            .lines()
+            .nth(1)
+            .map_or_else(|| "?".to_string(), |l| l.trim().to_string()),
+        Err(_) => "? (no df)".to_string(),
+    }
+}
+
+/// Provision every arch and prove each runs a cross-built program. The
+/// smoke and test builds are deleted once used (the matrix builds its own
+/// in release): four debug cross builds of the loader's tests are ~2 GB.
 fn foreign_stage() -> Result {
     let all = arches::load()?;
     setup::run(&all, &[])?;
     let foreign: Vec<_> = all.into_iter().filter(|a| !a.is_native()).collect();
-    smoke::run(&foreign)?;
-    crate::qemu_test::run(&foreign, &[])
+    let smoked = smoke::run(&foreign);
+    let sh = crate::shell()?;
+    sh.remove_path(crate::root().join("target/qemu-smoke"))?;
+    smoked?;
+    crate::qemu_test::run(&foreign, &[], crate::qemu_test::Build::Delete)
 }
 
 /// The conformance matrix, every arch at -O2 with clang-19 (the foreign

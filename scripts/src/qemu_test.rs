@@ -39,14 +39,35 @@ pub fn main(args: Vec<String>) -> Result {
         Some(s) => arches::select(&all, &s)?,
         None => all.into_iter().filter(|a| !a.is_native()).collect(),
     };
-    run(&selected, &passthrough)
+    run(&selected, &passthrough, Build::Keep)
 }
 
-pub fn run(selected: &[Arch], passthrough: &[String]) -> Result {
+/// What becomes of an arch's debug build once its tests ran.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// Kept for the next run (incremental work at a desk).
+    Keep,
+    /// Deleted (CI: disk is scarcer than the rebuild time).
+    Delete,
+}
+
+pub fn run(selected: &[Arch], passthrough: &[String], build: Build) -> Result {
     let mut failed = Vec::new();
     for a in selected {
         crate::section(&format!("qemu-test {}", a.name));
-        if let Err(e) = crate::timed(&format!("qemu-test {}", a.name), || test(a, passthrough)) {
+        let tested = crate::timed(&format!("qemu-test {}", a.name), || test(a, passthrough));
+        // Deleted whether or not the tests passed: the next arch needs the room.
+        let kept = match build {
+            Build::Keep => Ok(()),
+            Build::Delete => {
+                let dir = crate::root()
+                    .join("target")
+                    .join(&a.rust_target)
+                    .join("debug");
+                crate::shell().and_then(|sh| Ok(sh.remove_path(dir)?))
+            }
+        };
+        if let Err(e) = tested.and(kept) {
             println!("qemu-test {}: FAILED: {e}", a.name);
             failed.push(a.name.clone());
         }
