@@ -2,6 +2,7 @@
 
 use crate::arches;
 use crate::flags::Flags;
+use crate::qemu_test::Build;
 use crate::{bail, setup, smoke, Result};
 use std::time::Instant;
 use xshell::{cmd, Shell};
@@ -61,7 +62,7 @@ fn cargo_test(sh: &Shell, args: &[String]) -> Result {
 }
 
 const CI_HELP: &str = "\
-cargo xtask ci [--native-only]
+cargo xtask ci [--native-only] [--lean]
 
 What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
   setup (native)  cargo xtask setup --clang 16,15,14
@@ -81,11 +82,16 @@ What CI runs (.ci/run, .github/workflows/matrix.yml), in order:
                   (reports: target/conformance/matrix/clang-NN/)
 Steps after setup all run; the command fails if any failed.
 
-Disk: a CI build is made once, so it is built without incremental state
-and with line tables only (CARGO_INCREMENTAL=0,
-CARGO_PROFILE_DEV_DEBUG=line-tables-only, unless already set), and the
-foreign stage deletes each cross build once its tests ran (the matrix
-builds in release). The summary shows the space left after each step.
+The summary shows the space left on target/'s disk after each step.
+
+--lean (what .ci/run passes): for a machine that builds once and has little
+disk. Builds without incremental state and with line tables only
+(CARGO_INCREMENTAL=0, CARGO_PROFILE_DEV_DEBUG=line-tables-only, unless set)
+and deletes each build once its step is done: target/debug after test
+(xtask keeps running from memory), the smoke and each arch's qemu-test
+build, the fuzz build (not its corpus or crashers). The matrix builds in
+release. Peak use of target/ drops from ~5.7 GB to ~1.5 GB; a later run
+rebuilds everything.
 
 Touches: everything `cargo xtask setup --arch all --help` lists, target/.";
 
@@ -94,18 +100,22 @@ pub fn ci_main(args: Vec<String>) -> Result {
         return Ok(());
     };
     let native_only = f.switch("--native-only");
+    let lean = f.switch("--lean");
     f.finish()?;
     // A CI run once ran out of disk (~4 GB left after provisioning) in its
     // foreign stage. Incremental state and full debug info are half of a
     // debug build and are of no use to a build made once.
-    for (key, value) in [
-        ("CARGO_INCREMENTAL", "0"),
-        ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only"),
-    ] {
-        if std::env::var_os(key).is_none() {
-            std::env::set_var(key, value);
+    if lean {
+        for (key, value) in [
+            ("CARGO_INCREMENTAL", "0"),
+            ("CARGO_PROFILE_DEV_DEBUG", "line-tables-only"),
+        ] {
+            if std::env::var_os(key).is_none() {
+                std::env::set_var(key, value);
+            }
         }
     }
+    let builds = if lean { Build::Delete } else { Build::Keep };
     let sh = crate::shell()?;
     println!("disk: {} free for target/", free_space(&sh));
     let mut steps: Vec<(&str, f64, bool, String)> = Vec::new();
@@ -130,15 +140,22 @@ pub fn ci_main(args: Vec<String>) -> Result {
             Ok(cmd!(sh, "cargo clippy --workspace --all-targets -- -D warnings").run()?)
         });
         step("actionlint", &mut || actionlint(&sh));
-        step("test", &mut || cargo_test(&sh, &[]));
+        step("test", &mut || {
+            let tested = cargo_test(&sh, &[]);
+            tested.and(builds.done_with(&["target/debug"]))
+        });
         if !native_only {
             step(
                 "foreign (setup --arch all, qemu-smoke, qemu-test)",
-                &mut foreign_stage,
+                &mut || foreign_stage(builds),
             );
         }
         step("fuzz", &mut || {
-            crate::fuzz::main(vec!["--secs".into(), "10".into()])
+            let fuzzed = crate::fuzz::main(vec!["--secs".into(), "10".into()]);
+            let cleaned = crate::fuzz::host_triple(&sh).and_then(|host| {
+                builds.done_with(&[&format!("target/fuzz/{host}"), "target/fuzz/release"])
+            });
+            fuzzed.and(cleaned)
         });
         step("matrix", &mut || matrix_stage(native_only));
     }
@@ -175,18 +192,16 @@ fn free_space(sh: &Shell) -> String {
     }
 }
 
-/// Provision every arch and prove each runs a cross-built program. The
-/// smoke and test builds are deleted once used (the matrix builds its own
-/// in release): four debug cross builds of the loader's tests are ~2 GB.
-fn foreign_stage() -> Result {
+/// Provision every arch and prove each runs a cross-built program (four
+/// debug cross builds of the loader's tests are ~2 GB; the matrix builds
+/// its own in release).
+fn foreign_stage(builds: Build) -> Result {
     let all = arches::load()?;
     setup::run(&all, &[])?;
     let foreign: Vec<_> = all.into_iter().filter(|a| !a.is_native()).collect();
     let smoked = smoke::run(&foreign);
-    let sh = crate::shell()?;
-    sh.remove_path(crate::root().join("target/qemu-smoke"))?;
-    smoked?;
-    crate::qemu_test::run(&foreign, &[], crate::qemu_test::Build::Delete)
+    smoked.and(builds.done_with(&["target/qemu-smoke"]))?;
+    crate::qemu_test::run(&foreign, &[], builds)
 }
 
 /// The conformance matrix, every arch at -O2 with clang-19 (the foreign

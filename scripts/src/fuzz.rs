@@ -247,7 +247,7 @@ fn seed_sources() -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn host_triple(sh: &Shell) -> Result<String> {
+pub fn host_triple(sh: &Shell) -> Result<String> {
     let v = cmd!(sh, "rustc +nightly -vV").quiet().read()?;
     match v.lines().find_map(|l| l.strip_prefix("host: ")) {
         Some(t) => Ok(t.trim().to_string()),

@@ -42,13 +42,27 @@ pub fn main(args: Vec<String>) -> Result {
     run(&selected, &passthrough, Build::Keep)
 }
 
-/// What becomes of an arch's debug build once its tests ran.
+/// What becomes of a build once its step is done.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Build {
     /// Kept for the next run (incremental work at a desk).
     Keep,
-    /// Deleted (CI: disk is scarcer than the rebuild time).
+    /// Deleted (`cargo xtask ci --lean`: disk is scarcer than the time to
+    /// rebuild).
     Delete,
+}
+
+impl Build {
+    /// Deletes `dirs` (relative to the checkout) if builds are deleted.
+    pub fn done_with(self, dirs: &[&str]) -> Result {
+        if self == Build::Delete {
+            let sh = crate::shell()?;
+            for dir in dirs {
+                sh.remove_path(crate::root().join(dir))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub fn run(selected: &[Arch], passthrough: &[String], build: Build) -> Result {
