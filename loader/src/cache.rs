@@ -413,7 +413,6 @@ mod tests {
         }
 
         fn clang(&self, version: &str) -> PathBuf {
-            use std::os::unix::fs::PermissionsExt as _;
             let path = self.dir.join("clang");
             let script = format!(
                 "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'clang version {version}'; exit 0; fi\n\
@@ -422,8 +421,7 @@ mod tests {
             );
             // Replace, not rewrite: a running script must not see its file change.
             let tmp = self.dir.join("clang.tmp");
-            std::fs::write(&tmp, script).unwrap();
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
+            write_script(&tmp, &script);
             std::fs::rename(&tmp, &path).unwrap();
             path
         }
@@ -431,6 +429,32 @@ mod tests {
         fn compiles(&self) -> usize {
             std::fs::read_to_string(self.dir.join("count")).map_or(0, |s| s.lines().count())
         }
+    }
+
+    /// Writes an executable script without this process ever holding a
+    /// writable descriptor to it (a `sh` child writes it). Tests run in
+    /// threads that spawn clang: a fork inherits every open descriptor
+    /// until its exec, and exec of a script someone holds open for
+    /// writing fails with ETXTBSY, so writing it here made tests flaky.
+    fn write_script(path: &Path, text: &str) {
+        use std::io::Write as _;
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+            .arg(path)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        assert!(
+            child.wait().unwrap().success(),
+            "writing {}",
+            path.display()
+        );
     }
 
     impl Drop for Fake {

@@ -211,30 +211,39 @@ struct FakeClang {
 
 impl FakeClang {
     fn new(name: &str, script: &str, executable: bool) -> FakeClang {
-        use std::os::unix::fs::PermissionsExt;
+        use std::io::Write as _;
         let dir =
             std::env::temp_dir().join(format!("loader-bad-input-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("clang");
-        std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
-        let mode = if executable { 0o755 } else { 0o644 };
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        // A `sh` child writes the script, so this process never holds a
+        // writable descriptor to it: a fork in another test thread would
+        // inherit one until its exec, and exec of a script open for
+        // writing fails with ETXTBSY.
+        let mode = if executable { "755" } else { "644" };
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "cat > \"$1\" && chmod \"$2\" \"$1\"", "sh"])
+            .arg(&path)
+            .arg(mode)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(format!("#!/bin/sh\n{script}\n").as_bytes())
+            .unwrap();
+        drop(stdin);
+        assert!(
+            child.wait().unwrap().success(),
+            "writing {}",
+            path.display()
+        );
         FakeClang { dir, path }
     }
 
     fn compile(&self) -> loader::Result<Vec<u8>> {
         let c = Compiler::with_clang(&self.path, Arch::host().unwrap());
-        // A fork elsewhere in this process may briefly hold the script's
-        // write descriptor (ETXTBSY): retry.
-        for _ in 0..50 {
-            match c.compile("int f(void) { return 1; }", Language::C) {
-                Err(Error::ClangSpawn { ref source, .. }) if source.raw_os_error() == Some(26) => {
-                    std::thread::sleep(std::time::Duration::from_millis(20))
-                }
-                r => return r,
-            }
-        }
-        panic!("{} stayed busy", self.path.display())
+        c.compile("int f(void) { return 1; }", Language::C)
     }
 }
 
