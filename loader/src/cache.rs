@@ -4,7 +4,9 @@
 //! output) -> object bytes.
 //!
 //! In memory always (bounded, oldest entries evicted first), and optionally
-//! in a directory shared by processes. On disk each entry stores its full
+//! in a directory shared by processes (bounded too: least recently used
+//! entries are deleted first, see [`CompileCache::on_disk_with_limit`]).
+//! On disk each entry stores its full
 //! key and a checksum of the object: a hash collision, a truncated or a
 //! corrupted file is a miss (and is overwritten), never a wrong object. New
 //! entries are written to a temp file in the same directory and renamed
@@ -25,6 +27,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// Default bound of the in-memory layer.
 pub const DEFAULT_MEMORY_BYTES: usize = 64 << 20;
 
+/// Default bound of the on-disk layer.
+pub const DEFAULT_DISK_BYTES: u64 = 1 << 30;
+
 /// Format tag of on-disk entries (bumped when the layout changes).
 const MAGIC: &[u8; 8] = b"LDRCC\x00\x01\n";
 
@@ -37,6 +42,8 @@ pub struct CacheStats {
     pub disk_hits: u64,
     /// Compiled by clang.
     pub misses: u64,
+    /// Entries this cache deleted from the directory to stay in its bound.
+    pub disk_evictions: u64,
 }
 
 /// Content-addressed compile cache, shared across threads (`Send + Sync`).
@@ -55,11 +62,22 @@ pub struct CacheStats {
 pub struct CompileCache {
     memory: Mutex<Memory>,
     dir: Option<PathBuf>,
+    disk: Mutex<Disk>,
     /// Identity of each clang binary, computed once per path.
     clangs: Mutex<HashMap<PathBuf, Arc<str>>>,
     memory_hits: AtomicU64,
     disk_hits: AtomicU64,
     misses: AtomicU64,
+    disk_evictions: AtomicU64,
+}
+
+/// What this process knows of the directory's size.
+#[derive(Debug, Default)]
+struct Disk {
+    max_bytes: u64,
+    /// Bytes in the directory at the last scan plus what this process has
+    /// written since: other processes' writes are seen at the next scan.
+    bytes: u64,
 }
 
 #[derive(Debug, Default)]
@@ -109,24 +127,48 @@ impl CompileCache {
                 ..Memory::default()
             }),
             dir: None,
+            disk: Mutex::new(Disk::default()),
             clangs: Mutex::new(HashMap::new()),
             memory_hits: AtomicU64::new(0),
             disk_hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            disk_evictions: AtomicU64::new(0),
         }
     }
 
-    /// A cache in memory backed by the directory `dir` (created if absent).
+    /// A cache in memory backed by the directory `dir` (created if absent),
+    /// bounded to [`DEFAULT_DISK_BYTES`].
     pub fn on_disk(dir: impl Into<PathBuf>) -> Result<CompileCache> {
+        CompileCache::on_disk_with_limit(dir, DEFAULT_DISK_BYTES)
+    }
+
+    /// A cache in memory backed by the directory `dir` (created if absent)
+    /// holding about `max_bytes` of entries.
+    ///
+    /// A hit marks its entry used (its modification time). When the
+    /// entries this process knows of pass `max_bytes`, it scans the
+    /// directory and deletes the least recently used entries down to
+    /// 3/4 of the bound (and temp files of writers that died over an hour
+    /// ago). Processes sharing the directory see each other's entries at
+    /// their next scan, so the bound holds to within what they wrote since.
+    /// Deleting an entry another process is reading costs it a compile,
+    /// never a wrong object.
+    pub fn on_disk_with_limit(dir: impl Into<PathBuf>, max_bytes: u64) -> Result<CompileCache> {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|source| Error::Os {
             op: "create the compile cache directory",
             source,
         })?;
-        Ok(CompileCache {
+        let cache = CompileCache {
             dir: Some(dir),
             ..CompileCache::in_memory()
-        })
+        };
+        {
+            let mut disk = lock(&cache.disk);
+            disk.max_bytes = max_bytes;
+            cache.trim_disk(&mut disk);
+        }
+        Ok(cache)
     }
 
     /// The backing directory, if any.
@@ -139,6 +181,7 @@ impl CompileCache {
             memory_hits: self.memory_hits.load(Ordering::Relaxed),
             disk_hits: self.disk_hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
+            disk_evictions: self.disk_evictions.load(Ordering::Relaxed),
         }
     }
 
@@ -212,12 +255,80 @@ impl CompileCache {
     /// The object stored under `key`, if the file is whole and really is
     /// the entry of `key`.
     fn read_disk(&self, key: &[u8]) -> Option<Vec<u8>> {
-        let bytes = std::fs::read(self.entry_path(key)?).ok()?;
+        let path = self.entry_path(key)?;
+        let bytes = std::fs::read(&path).ok()?;
         let rest = bytes.strip_prefix(MAGIC.as_slice())?;
         let (len, rest) = split_u64(rest)?;
         let (stored_key, rest) = rest.split_at_checked(usize::try_from(len).ok()?)?;
         let (sum, object) = split_u64(rest)?;
-        (stored_key == key && sum == fnv1a64(object)).then(|| object.to_vec())
+        if stored_key != key || sum != fnv1a64(object) {
+            return None;
+        }
+        // Used now: eviction goes by modification time. Best effort (a
+        // read-only directory still serves hits).
+        let _ = std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+        Some(object.to_vec())
+    }
+
+    /// Counts `written` bytes into the directory and, if the count passes
+    /// the bound, trims the directory.
+    fn account_disk(&self, written: u64) {
+        let mut disk = lock(&self.disk);
+        disk.bytes = disk.bytes.saturating_add(written);
+        if disk.bytes > disk.max_bytes {
+            self.trim_disk(&mut disk);
+        }
+    }
+
+    /// Scans the directory: deletes temp files of writers dead for over an
+    /// hour and, if the entries pass the bound, the least recently used
+    /// ones down to 3/4 of it (so the next few writes do not scan again).
+    /// Failures only cost space: another process may delete the same file.
+    fn trim_disk(&self, disk: &mut Disk) {
+        let Some(dir) = self.dir.as_deref() else {
+            return;
+        };
+        let Ok(listing) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        let mut entries = Vec::new();
+        let mut total = 0u64;
+        for item in listing.flatten() {
+            let Ok(meta) = item.metadata() else {
+                continue;
+            };
+            let used = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+            let name = item.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(".tmp-") {
+                let age = now.duration_since(used).unwrap_or_default();
+                if age > std::time::Duration::from_secs(3600) {
+                    let _ = std::fs::remove_file(item.path());
+                }
+            } else if meta.is_file() && name.ends_with(".o") {
+                total += meta.len();
+                entries.push((used, meta.len(), item.path()));
+            }
+        }
+        if total > disk.max_bytes {
+            entries.sort_by_key(|e| e.0);
+            let goal = disk.max_bytes / 4 * 3;
+            for (_, len, path) in entries {
+                if total <= goal {
+                    break;
+                }
+                if std::fs::remove_file(&path).is_ok() {
+                    self.disk_evictions.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(path = %path.display(), "compile cache: evicted");
+                }
+                total -= len;
+            }
+        }
+        disk.bytes = total;
     }
 
     fn write_disk(&self, key: &[u8], object: &[u8]) -> std::io::Result<()> {
@@ -244,6 +355,9 @@ impl CompileCache {
         let r = write();
         if r.is_err() {
             let _ = std::fs::remove_file(&tmp);
+        } else {
+            let header = MAGIC.len() + 16;
+            self.account_disk((header + key.len() + object.len()) as u64);
         }
         r
     }
@@ -485,7 +599,8 @@ mod tests {
             CacheStats {
                 memory_hits: 1,
                 disk_hits: 0,
-                misses: 1
+                misses: 1,
+                disk_evictions: 0,
             }
         );
         // Another source is another object.
@@ -584,6 +699,107 @@ mod tests {
         let cache = CompileCache::on_disk(&dir).unwrap();
         cache.compile(&c, SRC, Language::C).unwrap();
         assert_eq!(cache.stats().disk_hits, 1);
+    }
+
+    /// The entry files of `dir` and their sizes, by name.
+    fn disk_entries(dir: &Path) -> Vec<(String, u64)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".o"))
+            .map(|e| {
+                let len = e.metadata().unwrap().len();
+                (e.file_name().to_string_lossy().into_owned(), len)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Sets the modification time of `file` to `secs_ago`.
+    fn age(file: &Path, secs_ago: u64) {
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+        let f = std::fs::File::options().append(true).open(file).unwrap();
+        f.set_modified(when).unwrap();
+    }
+
+    fn source(n: usize) -> String {
+        // The fake clang echoes its input: entries of about equal size.
+        format!(
+            "int f{n:04}(void) {{ return {n:04}; }} /* {} */",
+            "x".repeat(200)
+        )
+    }
+
+    #[test]
+    fn the_disk_layer_deletes_least_recently_used_entries_past_its_bound() {
+        let fake = Fake::new("bound");
+        let dir = fake.dir.join("cache");
+        let c = compiler(&fake.clang("19.1.0"), Arch::X86_64);
+        // Measure one entry, then bound the directory to three of them.
+        CompileCache::on_disk(&dir)
+            .unwrap()
+            .compile(&c, &source(0), Language::C)
+            .unwrap();
+        let entry = disk_entries(&dir)[0].1;
+        std::fs::remove_dir_all(&dir).unwrap();
+        let bound = 3 * entry + entry / 2;
+        let cache = CompileCache::on_disk_with_limit(&dir, bound).unwrap();
+        for n in 0..3 {
+            let before = disk_entries(&dir);
+            cache.compile(&c, &source(n), Language::C).unwrap();
+            let added = disk_entries(&dir)
+                .into_iter()
+                .find(|e| !before.contains(e))
+                .unwrap();
+            age(&dir.join(added.0), 100 - n as u64 * 10); // 0 oldest, 2 newest
+        }
+        assert_eq!(disk_entries(&dir).len(), 3);
+        assert_eq!(cache.stats().disk_evictions, 0);
+        // Source 0 is used again (a disk hit, from another cache): it is
+        // now the most recently used.
+        let other = CompileCache::on_disk_with_limit(&dir, bound).unwrap();
+        other.compile(&c, &source(0), Language::C).unwrap();
+        assert_eq!(other.stats().disk_hits, 1);
+        // A fourth entry passes the bound: trimmed to 3/4 of it, the
+        // least recently used first (1, then 2).
+        cache.compile(&c, &source(3), Language::C).unwrap();
+        let left = disk_entries(&dir);
+        let total: u64 = left.iter().map(|e| e.1).sum();
+        assert!(total <= bound / 4 * 3, "{total} bytes left, bound {bound}");
+        assert_eq!(cache.stats().disk_evictions, 2);
+        // What is left is 0 and 3: both hits from a fresh cache.
+        let fresh = CompileCache::on_disk_with_limit(&dir, bound).unwrap();
+        for n in [0, 3] {
+            fresh.compile(&c, &source(n), Language::C).unwrap();
+        }
+        assert_eq!(fresh.stats().disk_hits, 2);
+        assert_eq!(fresh.stats().misses, 0);
+        assert_eq!(fake.compiles(), 5);
+    }
+
+    #[test]
+    fn opening_a_directory_over_its_bound_trims_it_and_old_temp_files() {
+        let fake = Fake::new("reopen");
+        let dir = fake.dir.join("cache");
+        let c = compiler(&fake.clang("19.1.0"), Arch::X86_64);
+        let cache = CompileCache::on_disk(&dir).unwrap();
+        for n in 0..4 {
+            cache.compile(&c, &source(n), Language::C).unwrap();
+        }
+        // A writer that died mid-write, long ago, and one writing now.
+        let stale = dir.join(".tmp-1-0");
+        let live = dir.join(".tmp-2-0");
+        std::fs::write(&stale, b"half an entry").unwrap();
+        std::fs::write(&live, b"half an entry").unwrap();
+        age(&stale, 7200);
+        let entry = disk_entries(&dir)[0].1;
+        let small = CompileCache::on_disk_with_limit(&dir, 2 * entry).unwrap();
+        // 4 entries over a bound of 2: trimmed to 3/4 of it, one entry.
+        assert_eq!(disk_entries(&dir).len(), 1);
+        assert_eq!(small.stats().disk_evictions, 3);
+        assert!(!stale.exists());
+        assert!(live.exists());
     }
 
     #[test]
