@@ -3,7 +3,9 @@
 //! `cargo xtask bench` (or `cargo bench -p loader --bench load -- --help`).
 //!
 //! Figures: (1) load latency against the memory floor (anonymous mmap +
-//! memcpy + mprotect + munmap of the same bytes, measured here); (2) the
+//! memcpy + mprotect + munmap of the same bytes, measured here in rounds
+//! alternating with the load's, the ratio being the median of the rounds'
+//! ratios); (2) the
 //! dlopen backend (write the pre-linked .so, dlopen, dlsym, dlclose,
 //! unlink) against a single and a batched in-memory load; (3) compile +
 //! load and a compile-cache hit; (4) call overhead; (5) 10,000 resident
@@ -409,6 +411,41 @@ fn per_iter(rounds: usize, iters: usize, mut f: impl FnMut()) -> Duration {
     samples[samples.len() / 2]
 }
 
+/// [`per_iter`] of two functions measured in alternating rounds (`a`'s
+/// batch, then `b`'s), so both see the same machine: the medians of each,
+/// and the median of the per-round ratios `b / a`. On a shared VM whose
+/// speed drifts over seconds, measuring one after the other moved a ratio
+/// by a tenth between runs.
+fn paired_per_iter(
+    rounds: usize,
+    iters: usize,
+    mut a: impl FnMut(),
+    mut b: impl FnMut(),
+) -> (Duration, Duration, f64) {
+    a(); // warm up
+    b();
+    let batch = |f: &mut dyn FnMut()| {
+        let t = cpu_now();
+        for _ in 0..iters {
+            f();
+        }
+        (cpu_now() - t) / iters as u32
+    };
+    let mut rounds: Vec<(Duration, Duration)> = (0..rounds)
+        .map(|_| (batch(&mut a), batch(&mut b)))
+        .collect();
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let ratio = median(&mut rounds.iter().map(|&(x, y)| ratio(y, x)).collect());
+    rounds.sort_by_key(|r| r.0);
+    let a_median = rounds[rounds.len() / 2].0;
+    rounds.sort_by_key(|r| r.1);
+    let b_median = rounds[rounds.len() / 2].1;
+    (a_median, b_median, ratio)
+}
+
 fn us(d: Duration) -> String {
     format!("{:.2} us", d.as_secs_f64() * 1e6)
 }
@@ -636,8 +673,12 @@ fn main() {
             let size = prepared.image_size();
             let segments = prepared.segments().to_vec();
             let iters = n((2_000_000 / (k.text as usize + 4096)).clamp(20, 2000));
-            let floor = per_iter(rounds, iters, || floor_once(&k.object, size));
-            let load = per_iter(rounds, iters, || load_once(&k.object, arch));
+            let (floor, load, load_ratio) = paired_per_iter(
+                rounds,
+                iters,
+                || floor_once(&k.object, size),
+                || load_once(&k.object, arch),
+            );
             if k.label == "small" {
                 single_small = load;
             }
@@ -669,7 +710,7 @@ fn main() {
             t.check(
                 format!("(1) load {} (Module::load_in_memory) / floor", k.label),
                 us(load),
-                ratio(load, floor),
+                load_ratio,
                 Target::AtMost(1.5),
             );
             if args.wants("load") {
