@@ -71,17 +71,8 @@ pub fn run(selected: &[Arch], passthrough: &[String], build: Build) -> Result {
         crate::section(&format!("qemu-test {}", a.name));
         let tested = crate::timed(&format!("qemu-test {}", a.name), || test(a, passthrough));
         // Deleted whether or not the tests passed: the next arch needs the room.
-        let kept = match build {
-            Build::Keep => Ok(()),
-            Build::Delete => {
-                let dir = crate::root()
-                    .join("target")
-                    .join(&a.rust_target)
-                    .join("debug");
-                crate::shell().and_then(|sh| Ok(sh.remove_path(dir)?))
-            }
-        };
-        if let Err(e) = tested.and(kept) {
+        let debug = format!("target/{}/debug", a.rust_target);
+        if let Err(e) = tested.and(build.done_with(&[&debug])) {
             println!("qemu-test {}: FAILED: {e}", a.name);
             failed.push(a.name.clone());
         }
