@@ -90,7 +90,7 @@ disk. Builds without incremental state and with line tables only
 and deletes each build once its step is done: target/debug after test
 (xtask keeps running from memory), the smoke and each arch's qemu-test
 build, the fuzz build (not its corpus or crashers). The matrix builds in
-release. Peak use of target/ drops from ~5.7 GB to ~1.5 GB; a later run
+release. Peak use of target/ drops from ~5.7 GB to ~1.6 GB; a later run
 rebuilds everything.
 
 Touches: everything `cargo xtask setup --arch all --help` lists, target/.";
