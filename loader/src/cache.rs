@@ -152,7 +152,8 @@ impl CompileCache {
     /// ago). Processes sharing the directory see each other's entries at
     /// their next scan, so the bound holds to within what they wrote since.
     /// Deleting an entry another process is reading costs it a compile,
-    /// never a wrong object.
+    /// never a wrong object. Opening the cache scans the directory once
+    /// (a `stat` per entry).
     pub fn on_disk_with_limit(dir: impl Into<PathBuf>, max_bytes: u64) -> Result<CompileCache> {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|source| Error::Os {
