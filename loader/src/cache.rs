@@ -35,6 +35,7 @@ const MAGIC: &[u8; 8] = b"LDRCC\x00\x01\n";
 
 /// Counters of a [`CompileCache`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CacheStats {
     /// Served from memory.
     pub memory_hits: u64,
@@ -145,7 +146,8 @@ impl CompileCache {
     /// A cache in memory backed by the directory `dir` (created if absent)
     /// holding about `max_bytes` of entries.
     ///
-    /// A hit marks its entry used (its modification time). When the
+    /// A disk hit marks its entry used (its modification time; later hits
+    /// of the same process come from memory and do not). When the
     /// entries this process knows of pass `max_bytes`, it scans the
     /// directory and deletes the least recently used entries down to
     /// 3/4 of the bound (and temp files of writers that died over an hour
@@ -153,7 +155,9 @@ impl CompileCache {
     /// their next scan, so the bound holds to within what they wrote since.
     /// Deleting an entry another process is reading costs it a compile,
     /// never a wrong object. Opening the cache scans the directory once
-    /// (a `stat` per entry).
+    /// (a `stat` per entry). Only files named as this cache names them
+    /// are counted or deleted. An object whose entry is larger than
+    /// `max_bytes` is not stored (0: nothing is).
     pub fn on_disk_with_limit(dir: impl Into<PathBuf>, max_bytes: u64) -> Result<CompileCache> {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|source| Error::Os {
@@ -296,23 +300,31 @@ impl CompileCache {
             return;
         };
         let now = std::time::SystemTime::now();
+        let hour = std::time::Duration::from_secs(3600);
         let mut entries = Vec::new();
         let mut total = 0u64;
         for item in listing.flatten() {
             let Ok(meta) = item.metadata() else {
                 continue;
             };
-            let used = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+            // A time in the future (clock skew, copied files) counts as
+            // old: such a file would otherwise outlive every other.
+            let used = meta
+                .modified()
+                .ok()
+                .filter(|&t| t <= now)
+                .unwrap_or(std::time::UNIX_EPOCH);
+            // Only files this cache names: the directory may hold others.
             let name = item.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(".tmp-") {
-                let age = now.duration_since(used).unwrap_or_default();
-                if age > std::time::Duration::from_secs(3600) {
+            match CacheFile::of(&name.to_string_lossy()) {
+                Some(CacheFile::Temp) if now.duration_since(used).unwrap_or_default() > hour => {
                     let _ = std::fs::remove_file(item.path());
                 }
-            } else if meta.is_file() && name.ends_with(".o") {
-                total += meta.len();
-                entries.push((used, meta.len(), item.path()));
+                Some(CacheFile::Entry) if meta.is_file() => {
+                    total += meta.len();
+                    entries.push((used, meta.len(), item.path()));
+                }
+                _ => {}
             }
         }
         if total > disk.max_bytes {
@@ -336,6 +348,13 @@ impl CompileCache {
         let Some(path) = self.entry_path(key) else {
             return Ok(());
         };
+        let header = MAGIC.len() + 16;
+        let entry_len = (header + key.len() + object.len()) as u64;
+        if entry_len > lock(&self.disk).max_bytes {
+            // It would be the first deleted (as the memory layer refuses
+            // an object over its bound).
+            return Ok(());
+        }
         let dir = self.dir.as_deref().expect("entry_path implies a directory");
         static SEQ: AtomicU64 = AtomicU64::new(0);
         let tmp = dir.join(format!(
@@ -357,10 +376,38 @@ impl CompileCache {
         if r.is_err() {
             let _ = std::fs::remove_file(&tmp);
         } else {
-            let header = MAGIC.len() + 16;
-            self.account_disk((header + key.len() + object.len()) as u64);
+            self.account_disk(entry_len);
         }
         r
+    }
+}
+
+/// The files of a cache directory this cache wrote (and so may delete).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CacheFile {
+    /// `<32 hex digits>.o` ([`CompileCache::entry_path`]).
+    Entry,
+    /// `.tmp-<pid>-<n>`, an entry being written.
+    Temp,
+}
+
+impl CacheFile {
+    fn of(name: &str) -> Option<CacheFile> {
+        let digits = |s: &str, hex: bool| {
+            !s.is_empty()
+                && s.bytes().all(|b| {
+                    if hex {
+                        b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+        };
+        if let Some(hash) = name.strip_suffix(".o") {
+            return (hash.len() == 32 && digits(hash, true)).then_some(CacheFile::Entry);
+        }
+        let (pid, seq) = name.strip_prefix(".tmp-")?.split_once('-')?;
+        (digits(pid, false) && digits(seq, false)).then_some(CacheFile::Temp)
     }
 }
 
@@ -707,7 +754,7 @@ mod tests {
         let mut v: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".o"))
+            .filter(|e| CacheFile::of(&e.file_name().to_string_lossy()) == Some(CacheFile::Entry))
             .map(|e| {
                 let len = e.metadata().unwrap().len();
                 (e.file_name().to_string_lossy().into_owned(), len)
@@ -717,9 +764,12 @@ mod tests {
         v
     }
 
-    /// Sets the modification time of `file` to `secs_ago`.
-    fn age(file: &Path, secs_ago: u64) {
-        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+    /// Sets the modification time of `file` to `secs_ago` (negative: in
+    /// the future).
+    fn age(file: &Path, secs_ago: i64) {
+        let now = std::time::SystemTime::now();
+        let by = std::time::Duration::from_secs(secs_ago.unsigned_abs());
+        let when = if secs_ago >= 0 { now - by } else { now + by };
         let f = std::fs::File::options().append(true).open(file).unwrap();
         f.set_modified(when).unwrap();
     }
@@ -753,7 +803,7 @@ mod tests {
                 .into_iter()
                 .find(|e| !before.contains(e))
                 .unwrap();
-            age(&dir.join(added.0), 100 - n as u64 * 10); // 0 oldest, 2 newest
+            age(&dir.join(added.0), 100 - n as i64 * 10); // 0 oldest, 2 newest
         }
         assert_eq!(disk_entries(&dir).len(), 3);
         assert_eq!(cache.stats().disk_evictions, 0);
@@ -788,19 +838,72 @@ mod tests {
         for n in 0..4 {
             cache.compile(&c, &source(n), Language::C).unwrap();
         }
+        // Used 400, 300 and 200 s ago, and one a day ahead (clock skew):
+        // that one counts as the oldest.
+        let entries = disk_entries(&dir);
+        for (entry, secs_ago) in entries.iter().zip([400, 300, 200, -86400]) {
+            age(&dir.join(&entry.0), secs_ago);
+        }
         // A writer that died mid-write, long ago, and one writing now.
         let stale = dir.join(".tmp-1-0");
         let live = dir.join(".tmp-2-0");
         std::fs::write(&stale, b"half an entry").unwrap();
         std::fs::write(&live, b"half an entry").unwrap();
         age(&stale, 7200);
-        let entry = disk_entries(&dir)[0].1;
+        // Files this cache did not write, old and large: never counted
+        // (they would make it delete every entry) or deleted.
+        let foreign =
+            ["kernel.o", "0123.o", "notes.txt", ".tmp-old", ".tmp-1-x"].map(|f| dir.join(f));
+        for f in &foreign {
+            std::fs::write(f, vec![b'x'; 100_000]).unwrap();
+            age(f, 7200);
+        }
+        let entry = entries[0].1;
         let small = CompileCache::on_disk_with_limit(&dir, 2 * entry).unwrap();
-        // 4 entries over a bound of 2: trimmed to 3/4 of it, one entry.
-        assert_eq!(disk_entries(&dir).len(), 1);
+        // 4 entries over a bound of 2: trimmed to 3/4 of it, the most
+        // recently used entry.
+        assert_eq!(disk_entries(&dir), vec![entries[2].clone()]);
         assert_eq!(small.stats().disk_evictions, 3);
         assert!(!stale.exists());
         assert!(live.exists());
+        for f in &foreign {
+            assert!(f.exists(), "{} deleted", f.display());
+        }
+    }
+
+    #[test]
+    fn an_entry_larger_than_the_disk_bound_is_not_stored() {
+        let fake = Fake::new("too-large");
+        let dir = fake.dir.join("cache");
+        let c = compiler(&fake.clang("19.1.0"), Arch::X86_64);
+        for _ in 0..2 {
+            let cache = CompileCache::on_disk_with_limit(&dir, 100).unwrap();
+            cache.compile(&c, &source(0), Language::C).unwrap();
+            assert_eq!(cache.stats().misses, 1);
+            assert_eq!(cache.stats().disk_evictions, 0);
+        }
+        assert!(disk_entries(&dir).is_empty());
+        assert_eq!(fake.compiles(), 2);
+    }
+
+    #[test]
+    fn cache_files_are_told_by_name() {
+        let entry = format!("{:032x}.o", 0x1234_u128);
+        assert_eq!(CacheFile::of(&entry), Some(CacheFile::Entry));
+        assert_eq!(CacheFile::of(".tmp-42-7"), Some(CacheFile::Temp));
+        for other in [
+            "kernel.o",
+            &format!("{:031x}.o", 1),
+            &format!("{:032X}.o", 0xabc_u128),
+            &format!("{:032x}.obj", 1),
+            ".tmp-42",
+            ".tmp--7",
+            ".tmp-a-7",
+            "notes.txt",
+            "",
+        ] {
+            assert_eq!(CacheFile::of(other), None, "{other:?}");
+        }
     }
 
     #[test]
