@@ -5,12 +5,12 @@
 //! Figures: (1) load latency against the memory floor (anonymous mmap +
 //! memcpy + mprotect + munmap of the same bytes, measured here in rounds
 //! alternating with the load's, the ratio being the median of the rounds'
-//! ratios); (2) the
-//! dlopen backend (write the pre-linked .so, dlopen, dlsym, dlclose,
-//! unlink) against a single and a batched in-memory load; (3) compile +
-//! load and a compile-cache hit; (4) call overhead; (5) 10,000 resident
-//! kernels, one image each or one batch image (each measured in a child
-//! process so freed heap of one does not hide the RSS of the other);
+//! ratios); (2) the dlopen backend (write the pre-linked .so, dlopen,
+//! dlsym, dlclose, unlink) against a single and a batched in-memory load;
+//! (3) compile + load and a compile-cache hit; (4) call overhead; (5)
+//! 10,000 resident kernels, one image each or one batch image (each
+//! measured in a child process so freed heap of one does not hide the RSS
+//! of the other);
 //! (6) relocations per second of the pure link step on the largest corpus
 //! objects, for every architecture; (7) the conformance matrix wall time
 //! from `target/conformance/matrix/*.json`.
@@ -412,10 +412,10 @@ fn per_iter(rounds: usize, iters: usize, mut f: impl FnMut()) -> Duration {
 }
 
 /// [`per_iter`] of two functions measured in alternating rounds (`a`'s
-/// batch, then `b`'s), so both see the same machine: the medians of each,
-/// and the median of the per-round ratios `b / a`. On a shared VM whose
-/// speed drifts over seconds, measuring one after the other moved a ratio
-/// by a tenth between runs.
+/// batch then `b`'s, then `b`'s then `a`'s, and so on), so both see the
+/// same machine: the medians of each, and the median of the per-round
+/// ratios `b / a`. On a shared VM whose speed drifts over seconds,
+/// measuring one after the other moved a ratio by a tenth.
 fn paired_per_iter(
     rounds: usize,
     iters: usize,
@@ -431,19 +431,25 @@ fn paired_per_iter(
         }
         (cpu_now() - t) / iters as u32
     };
-    let mut rounds: Vec<(Duration, Duration)> = (0..rounds)
-        .map(|_| (batch(&mut a), batch(&mut b)))
+    let mut samples: Vec<(Duration, Duration)> = (0..rounds)
+        .map(|round| {
+            if round % 2 == 0 {
+                let x = batch(&mut a);
+                (x, batch(&mut b))
+            } else {
+                let y = batch(&mut b);
+                (batch(&mut a), y)
+            }
+        })
         .collect();
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let ratio = median(&mut rounds.iter().map(|&(x, y)| ratio(y, x)).collect());
-    rounds.sort_by_key(|r| r.0);
-    let a_median = rounds[rounds.len() / 2].0;
-    rounds.sort_by_key(|r| r.1);
-    let b_median = rounds[rounds.len() / 2].1;
-    (a_median, b_median, ratio)
+    let mut ratios: Vec<f64> = samples.iter().map(|&(x, y)| ratio(y, x)).collect();
+    ratios.sort_by(f64::total_cmp);
+    let median_ratio = ratios[ratios.len() / 2];
+    samples.sort_by_key(|s| s.0);
+    let a_median = samples[samples.len() / 2].0;
+    samples.sort_by_key(|s| s.1);
+    let b_median = samples[samples.len() / 2].1;
+    (a_median, b_median, median_ratio)
 }
 
 fn us(d: Duration) -> String {

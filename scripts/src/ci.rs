@@ -2,8 +2,7 @@
 
 use crate::arches;
 use crate::flags::Flags;
-use crate::qemu_test::Build;
-use crate::{bail, setup, smoke, Result};
+use crate::{bail, setup, smoke, Build, Result};
 use std::time::Instant;
 use xshell::{cmd, Shell};
 
@@ -88,11 +87,12 @@ The summary shows the space left on target/'s disk after each step.
 --lean (what .ci/run passes): for a machine that builds once and has little
 disk. Builds without incremental state and with line tables only
 (CARGO_INCREMENTAL=0, CARGO_PROFILE_DEV_DEBUG=line-tables-only, unless set)
-and deletes each build once its step is done: target/debug after test
-(xtask keeps running from memory), the smoke and each arch's qemu-test
-build, the fuzz build (not its corpus or crashers). The matrix builds in
-release. Peak use of target/ drops from ~5.7 GB to ~1.6 GB; a later run
-rebuilds everything.
+and deletes the large debug builds once their step is done: target/debug
+after test (xtask keeps running from memory; the cross builds' build
+scripts come back there), the smoke and each arch's qemu-test build, the
+fuzz build (its corpus and crashers stay; rebuild with `cargo xtask fuzz`
+to re-run a crasher). The matrix's release builds stay. Peak use of
+target/ drops from ~5.7 GB to ~1.6 GB; a later run rebuilds everything.
 
 Touches: everything `cargo xtask setup --arch all --help` lists, target/.";
 
@@ -153,9 +153,12 @@ pub fn ci_main(args: Vec<String>) -> Result {
         }
         step("fuzz", &mut || {
             let fuzzed = crate::fuzz::main(vec!["--secs".into(), "10".into()]);
-            let cleaned = crate::fuzz::host_triple(&sh).and_then(|host| {
-                builds.done_with(&[&format!("target/fuzz/{host}"), "target/fuzz/release"])
-            });
+            let cleaned = match builds {
+                Build::Keep => Ok(()),
+                Build::Delete => crate::fuzz::host_triple(&sh).and_then(|host| {
+                    builds.done_with(&[&format!("target/fuzz/{host}"), "target/fuzz/release"])
+                }),
+            };
             fuzzed.and(cleaned)
         });
         step("matrix", &mut || matrix_stage(native_only));
@@ -179,7 +182,14 @@ pub fn ci_main(args: Vec<String>) -> Result {
 /// Space left on the file system of target/, as `df` puts it ("12G"), or
 /// why it is unknown: a diagnostic, never a failure.
 fn free_space(sh: &Shell) -> String {
-    let dir = crate::root();
+    // target/ may be a link to another disk; before the first build, the
+    // checkout's.
+    let target = crate::root().join("target");
+    let dir = if target.exists() {
+        target
+    } else {
+        crate::root()
+    };
     let out = cmd!(sh, "df --output=avail -h {dir}")
         .quiet()
         .ignore_stderr()

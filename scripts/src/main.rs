@@ -81,6 +81,34 @@ fn main() {
 }
 
 /// The workspace root (parent of this crate's directory).
+/// What becomes of a build once its step is done.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// Kept for the next run (incremental work at a desk).
+    Keep,
+    /// Deleted (`cargo xtask ci --lean`: disk is scarcer than the time to
+    /// rebuild).
+    Delete,
+}
+
+impl Build {
+    /// Deletes `dirs` (relative to the checkout) if builds are deleted.
+    pub fn done_with(self, dirs: &[&str]) -> Result {
+        if self == Build::Delete {
+            for dir in dirs {
+                let path = root().join(dir);
+                match std::fs::remove_dir_all(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(format!("deleting {}: {e}", path.display()).into())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 pub fn root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest

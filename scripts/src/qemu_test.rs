@@ -4,7 +4,7 @@
 
 use crate::arches::{self, Arch};
 use crate::flags::Flags;
-use crate::{bail, Result};
+use crate::{bail, Build, Result};
 use xshell::cmd;
 
 const HELP: &str = "\
@@ -40,29 +40,6 @@ pub fn main(args: Vec<String>) -> Result {
         None => all.into_iter().filter(|a| !a.is_native()).collect(),
     };
     run(&selected, &passthrough, Build::Keep)
-}
-
-/// What becomes of a build once its step is done.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Build {
-    /// Kept for the next run (incremental work at a desk).
-    Keep,
-    /// Deleted (`cargo xtask ci --lean`: disk is scarcer than the time to
-    /// rebuild).
-    Delete,
-}
-
-impl Build {
-    /// Deletes `dirs` (relative to the checkout) if builds are deleted.
-    pub fn done_with(self, dirs: &[&str]) -> Result {
-        if self == Build::Delete {
-            let sh = crate::shell()?;
-            for dir in dirs {
-                sh.remove_path(crate::root().join(dir))?;
-            }
-        }
-        Ok(())
-    }
 }
 
 pub fn run(selected: &[Arch], passthrough: &[String], build: Build) -> Result {
