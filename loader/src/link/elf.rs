@@ -327,12 +327,11 @@ fn scan_relocations(
     indirect: &mut Vec<(u32, bool)>,
 ) -> std::result::Result<(), usize> {
     for rela in entries {
-        let info = rela.r_info.get(LE);
-        let symbol = (info >> 32) as usize;
+        let (_, r_type, symbol, _) = raw_fields(rela);
         let Some(located) = placements.get(symbol) else {
             return Err(symbol);
         };
-        match targets.get(info as u32 as usize).copied().flatten() {
+        match targets.get(r_type as usize).copied().flatten() {
             Some(Target::GotSlot) => indirect.push((symbol as u32, false)),
             Some(Target::Branch) if located.placement >= NOT_LOADED => {
                 indirect.push((symbol as u32, true))
@@ -596,7 +595,7 @@ impl<'a> Object<'a> {
         // One record a symbol, collected from an exact-size iterator (a
         // push per symbol was a quarter of parsing a large kernel); the
         // first symbol that fails a check is noted and its error made
-        // after the loop, by `symbol_error`.
+        // after the loop, by `SymbolChecks::error`.
         let mut first_bad = None;
         // The closure owns copies of what it reads, so they stay in
         // registers (captured by reference, each was a load per symbol).

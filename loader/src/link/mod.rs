@@ -888,13 +888,6 @@ struct DirectRun<'t> {
 }
 
 impl DirectRun<'_> {
-    /// Applies relocations of `entries` (of the section at image offset
-    /// `section_start`, `section_size` bytes) in order by the direct path
-    /// while they are cases of it; answers how many it applied. A case: a
-    /// symbol of the object (or absolute, unless a branch), the field
-    /// inside its section, the value in range. The first relocation that
-    /// is not one is left as it is, for the general path, which applies
-    /// it or reports why it cannot.
     /// Whether `rela`'s type has a direct kind.
     #[inline(always)]
     fn may_apply(&self, rela: &elf::RawRela) -> bool {
@@ -902,6 +895,13 @@ impl DirectRun<'_> {
         matches!(self.direct.get(r_type as usize), Some(Some(_)))
     }
 
+    /// Applies relocations of `entries` (of the section at image offset
+    /// `section_start`, `section_size` bytes) in order by the direct path
+    /// while they are cases of it; answers how many it applied. A case: a
+    /// symbol of the object (or absolute, unless a branch), the field
+    /// inside its section, the value in range. The first relocation that
+    /// is not one is left as it is, for the general path, which applies
+    /// it or reports why it cannot.
     #[inline(never)]
     fn apply(
         &self,
