@@ -70,7 +70,21 @@ impl Module {
         let span = tracing::debug_span!("load_batch", %arch, objects = objects.len());
         let _enter = span.enter();
         let bytes: Vec<&[u8]> = objects.iter().map(|(_, b)| *b).collect();
-        let prepared = Prepared::batch(&bytes, arch, options)?;
+        // Each object's bytes fetched two objects ahead of its parse and
+        // of its link.
+        let ahead = |k: usize| {
+            if let Some(next) = bytes.get(k + 2) {
+                crate::memory::prefetch(next);
+            }
+        };
+        let prepared = Prepared::batch(
+            bytes.iter().enumerate().map(|(k, &b)| {
+                ahead(k);
+                b
+            }),
+            arch,
+            options,
+        )?;
         let Some(first) = prepared.first() else {
             return Err(Error::Unsupported {
                 arch,
@@ -112,9 +126,7 @@ impl Module {
         let image = mapping.bytes_mut();
         let mut log = Vec::new();
         for (k, p) in prepared.iter().enumerate() {
-            if let Some(next) = bytes.get(k + 2) {
-                crate::memory::prefetch(next);
-            }
+            ahead(k);
             p.relocate_into(base, image, &resolver, &mut log)?;
         }
         let segments = first.segments().to_vec();

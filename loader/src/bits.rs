@@ -59,18 +59,6 @@ impl Check {
         self.fits_wide(v)
     }
 
-    /// The inclusive range `lo..=hi` of the values that fit, as `i64`s
-    /// (a check by two comparisons, for the linker's direct path).
-    pub fn range(self) -> (i64, i64) {
-        let clamp = |v: i128| v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-        match self {
-            Check::None => (i64::MIN, i64::MAX),
-            Check::Signed(n) => (clamp(-(1i128 << (n - 1))), clamp((1i128 << (n - 1)) - 1)),
-            Check::Unsigned(n) => (0, clamp((1i128 << n) - 1)),
-            Check::Either(n) => (clamp(-(1i128 << (n - 1))), clamp((1i128 << n) - 1)),
-        }
-    }
-
     /// [`Check::fits`] by its definition, for every width.
     fn fits_wide(self, v: i64) -> bool {
         let (lo, hi): (i128, i128) = match self {
@@ -110,12 +98,6 @@ pub struct Field {
     pub align: u64,
     /// Where the biased value's bits go.
     pub pieces: &'static [Piece],
-    /// The field is a whole word holding the value as it is (made by
-    /// [`Field::data`]): [`Encoding::write`] stores it without the general
-    /// bit-field path. Decided when the table is built, not per relocation
-    /// (a fifth of a relocation's cost); [`Field::is_whole_word`] is the
-    /// definition, which a unit test checks this against.
-    whole_word: bool,
 }
 
 impl Field {
@@ -133,9 +115,7 @@ impl Field {
                 4 => &WHOLE[2],
                 _ => &WHOLE[3],
             },
-            whole_word: false,
         }
-        .with_shape_known()
     }
 
     /// An instruction field in a 32-bit word with no bias.
@@ -147,40 +127,17 @@ impl Field {
             check,
             align,
             pieces,
-            whole_word: false,
         }
-        .with_shape_known()
-    }
-
-    /// The field with [`Field::whole_word`] decided from its shape (every
-    /// constructor ends here).
-    const fn with_shape_known(self) -> Field {
-        Field {
-            whole_word: self.is_whole_word(),
-            ..self
-        }
-    }
-
-    /// The field is a whole word of 1, 2, 4 or 8 bytes holding the value
-    /// unbiased and unaligned ([`Field::data`]).
-    const fn is_whole_word(&self) -> bool {
-        self.bias == 0
-            && self.align == 1
-            && matches!(self.bytes, 1 | 2 | 4 | 8)
-            && match self.pieces {
-                [p] => p.src == 0 && p.dst == 0 && p.len as u32 == 8 * self.bytes as u32,
-                _ => false,
-            }
     }
 
     /// The same field with a bias.
     pub const fn biased(self, bias: i64) -> Field {
-        Field { bias, ..self }.with_shape_known()
+        Field { bias, ..self }
     }
 
     /// The same field in a word of another size.
     pub const fn in_word(self, bytes: u8) -> Field {
-        Field { bytes, ..self }.with_shape_known()
+        Field { bytes, ..self }
     }
 
     /// The same field at another byte offset.
@@ -272,16 +229,6 @@ pub struct Encoding {
 }
 
 impl Encoding {
-    /// `(bytes, check)` if the encoding is one whole data word at the
-    /// relocation's offset holding the value as it is: what the linker's
-    /// direct path stores without the bit-field machinery.
-    pub fn whole_word(&self) -> Option<(u8, Check)> {
-        match self.fields {
-            [f] if f.whole_word && f.at == 0 => Some((f.bytes, f.check)),
-            _ => None,
-        }
-    }
-
     /// Checks `value` against every field, without writing.
     #[inline]
     pub fn check(&self, value: i64) -> Result<(), EncodeError> {
@@ -328,45 +275,16 @@ impl Encoding {
             .unwrap_or(0)
     }
 
-    /// Checks then writes `value` into `image` at `offset`.
+    /// Checks then writes `value` into `image` at `offset`; nothing is
+    /// written on an error.
     #[inline]
     pub fn write(&self, image: &mut [u8], offset: usize, value: i64) -> Result<(), EncodeError> {
-        // Most relocations fill one whole data word (every arch's data
-        // relocations, x86_64's PC32/PLT32/GOTPCREL): the same checks, in
-        // the same order, and the word's bytes written at once (a unit
-        // test checks it against the general path below).
-        if let [f] = self.fields {
-            debug_assert_eq!(f.whole_word, f.is_whole_word());
-            if f.whole_word {
-                let at = offset.saturating_add(f.at as usize);
-                if at
-                    .checked_add(f.bytes as usize)
-                    .is_none_or(|end| end > image.len())
-                {
-                    return Err(EncodeError::OutOfBounds { at, bytes: f.bytes });
-                }
-                if !f.check.fits(value) {
-                    return Err(EncodeError::Range {
-                        value,
-                        check: f.check,
-                    });
-                }
-                store_word(image, at, f.bytes, value);
-                return Ok(());
-            }
-        }
-        self.write_fields(image, offset, value)
-    }
-
-    /// [`Encoding::write`] for any encoding: the definition.
-    #[inline(never)]
-    fn write_fields(&self, image: &mut [u8], offset: usize, value: i64) -> Result<(), EncodeError> {
         self.in_bounds(offset, image.len())?;
         self.check(value)?;
         for f in self.fields {
             let at = offset + f.at as usize;
-            let word = read_le(&image[at..at + f.bytes as usize]);
-            write_le(&mut image[at..at + f.bytes as usize], f.insert(word, value));
+            let word = &mut image[at..at + f.bytes as usize];
+            write_le(word, f.insert(read_le(word), value));
         }
         Ok(())
     }
@@ -428,48 +346,8 @@ pub mod data {
             check: Check::None,
             align: 1,
             pieces: &[piece(0, 6, 0)],
-            whole_word: false,
         }],
     };
-}
-
-/// Stores the low `bytes` (1, 2, 4 or 8) bytes of `value` at `at`,
-/// little-endian; false (nothing written) if they do not fit in `image`.
-/// The common sizes are tested first, each a single store: a `match` on
-/// the four sizes compiled to a dozen instructions of dispatch, and
-/// copies of prefixes of one array to a `memcpy` call per relocation.
-#[inline(always)]
-pub fn store_word(image: &mut [u8], at: usize, bytes: u8, value: i64) -> bool {
-    let v = value.to_le_bytes();
-    let Some(rest) = image.get_mut(at..) else {
-        return false;
-    };
-    if bytes == 4 {
-        if let Some(word) = rest.first_chunk_mut::<4>() {
-            *word = [v[0], v[1], v[2], v[3]];
-            return true;
-        }
-        return false;
-    }
-    if bytes == 8 {
-        if let Some(word) = rest.first_chunk_mut::<8>() {
-            *word = v;
-            return true;
-        }
-        return false;
-    }
-    store_short(rest, bytes, v)
-}
-
-/// [`store_word`] of 1 or 2 bytes (rare: `R_X86_64_8`/`16` and kin).
-#[inline(never)]
-fn store_short(rest: &mut [u8], bytes: u8, v: [u8; 8]) -> bool {
-    match (bytes, rest) {
-        (2, [a, b, ..]) => (*a, *b) = (v[0], v[1]),
-        (1, [a, ..]) => *a = v[0],
-        _ => return false,
-    }
-    true
 }
 
 /// Reads a little-endian word of 1 to 8 bytes.
@@ -510,73 +388,21 @@ pub fn sign_extend(v: u64, bits: u32) -> i64 {
     }
 }
 
+/// Instruction words as their little-endian bytes (stub templates are
+/// written as words, stored as bytes).
+pub const fn le_words<const N: usize>(words: [u32; N]) -> [[u8; 4]; N] {
+    let mut bytes = [[0u8; 4]; N];
+    let mut i = 0;
+    while i < N {
+        bytes[i] = words[i].to_le_bytes();
+        i += 1;
+    }
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn whole_word_writes_agree_with_the_definition() {
-        use super::data::*;
-        let encodings = [
-            &EITHER8,
-            &SIGNED8,
-            &EITHER16,
-            &SIGNED16,
-            &EITHER32,
-            &SIGNED32,
-            &UNSIGNED32,
-            &WORD64,
-            &WRAP8,
-            &WRAP16,
-            &WRAP32,
-            &WRAP6,
-        ];
-        let values = [
-            0,
-            1,
-            -1,
-            0x7f,
-            0x80,
-            -0x81,
-            0xffff,
-            0x1_0000,
-            i32::MIN as i64,
-            u32::MAX as i64,
-            1 << 32,
-            i64::MIN,
-            i64::MAX,
-        ];
-        for e in encodings {
-            for &value in &values {
-                for offset in [0, 3, 9, 12, usize::MAX] {
-                    let mut fast = [0xa5u8; 16];
-                    let mut general = fast;
-                    assert_eq!(
-                        e.write(&mut fast, offset, value),
-                        e.write_fields(&mut general, offset, value),
-                        "{e:?} {value:#x} at {offset}"
-                    );
-                    assert_eq!(fast, general, "{e:?} {value:#x} at {offset}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn whole_word_flags_agree_with_the_field_shapes() {
-        let mut checked = 0;
-        for arch in crate::arch::Arch::ALL {
-            for kind in arch.def().tables().kinds {
-                if let crate::arch::Action::Patch { encoding, .. } = kind.action {
-                    for f in encoding.fields {
-                        assert_eq!(f.whole_word, f.is_whole_word(), "{arch} {}", kind.name);
-                        checked += 1;
-                    }
-                }
-            }
-        }
-        assert!(checked > 100, "{checked} fields");
-    }
 
     #[test]
     fn fast_range_checks_agree_with_the_definition() {
@@ -589,14 +415,8 @@ mod tests {
         }
         for n in 1..=64u8 {
             for check in [Check::Signed(n), Check::Unsigned(n), Check::Either(n)] {
-                let (lo, hi) = check.range();
                 for &v in &values {
                     assert_eq!(check.fits(v), check.fits_wide(v), "{check:?} {v:#x}");
-                    assert_eq!(
-                        (lo..=hi).contains(&v),
-                        check.fits_wide(v),
-                        "{check:?} {v:#x}"
-                    );
                 }
             }
         }

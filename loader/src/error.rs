@@ -89,6 +89,17 @@ pub enum Error {
         problem: String,
     },
 
+    /// A stub whose fields cannot hold what they must (its GOT slot or
+    /// target out of the stub's reach): never the case within the image
+    /// size cap, refused rather than built wrong.
+    #[error("{arch}: the stub to `{symbol}` cannot be built: value {value:#x} {problem}")]
+    StubOutOfReach {
+        arch: Arch,
+        symbol: String,
+        value: i64,
+        problem: String,
+    },
+
     /// An undefined symbol that neither the resolver nor `dlsym` knows.
     #[error("{arch}: undefined symbol `{symbol}` (referenced from {section}+{offset:#x}); supply it through the resolver")]
     UndefinedSymbol {

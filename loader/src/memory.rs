@@ -17,6 +17,18 @@ pub fn page_size() -> u64 {
     }
 }
 
+impl crate::link::LinkOptions {
+    /// What a load into this process uses by default: the host's pages,
+    /// no log, read-only data with the code.
+    pub fn host() -> crate::link::LinkOptions {
+        crate::link::LinkOptions {
+            page_size: page_size(),
+            record_log: false,
+            separate_read_only: false,
+        }
+    }
+}
+
 /// The fewest pages [`Mapping::populate`] faults in by one call (measured
 /// on x86_64: with it, a 2-page load 1.22x the floor, without 1.12x; an
 /// 8-page one 1.30x with it, 1.35x without).

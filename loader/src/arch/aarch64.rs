@@ -28,11 +28,11 @@
 //!   GOT's page, GCC's `-fpic` form).
 
 use super::{
-    Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, Target, REFUSED_DYNAMIC as DYN,
-    REFUSED_TLS as TLS,
+    Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, StubFixup, StubTarget,
+    StubTemplate, Target, REFUSED_DYNAMIC as DYN, REFUSED_TLS as TLS,
 };
 use crate::bits::data::{EITHER16 as D16, EITHER32 as D32, SIGNED32 as D32S, WORD64 as D64};
-use crate::bits::{piece, Check, Encoding, Field};
+use crate::bits::{le_words, piece, Check, Encoding, Field};
 
 pub(crate) struct Aarch64;
 
@@ -291,7 +291,8 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
     (1032, "R_AARCH64_IRELATIVE", DYN),
 ];
 
-/// The veneer, four words:
+/// The veneer, four words (the GOT slot is filled at link time with the
+/// symbol's address, so the stub needs no literal of its own):
 ///
 /// ```text
 /// adrp x16, slot          // page of the symbol's GOT slot
@@ -299,46 +300,38 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
 /// br   x16
 /// brk  #0                 // padding: never reached
 /// ```
-const STUB_ADRP_X16: u32 = 0x9000_0010;
-const STUB_LDR_X16: u32 = 0xf940_0210;
-const STUB_BR_X16: u32 = 0xd61f_0200;
-const BRK_0: u32 = 0xd420_0000;
+static STUB_CODE: [[u8; 4]; 4] = le_words([0x9000_0010, 0xf940_0210, 0xd61f_0200, 0xd420_0000]);
 
 static TABLES: ArchTables = ArchTables {
     arch: Arch::Aarch64,
     machine: object::elf::EM_AARCH64,
     kinds: TABLE,
     refused: REFUSED,
-    stub_size: 16,
+    stub: StubTemplate {
+        code: STUB_CODE.as_flattened(),
+        align: 16,
+        fixups: &[
+            StubFixup {
+                at: 0,
+                target: StubTarget::GotSlot,
+                formula: PAGE,
+                addend: 0,
+                encoding: &ADRP,
+            },
+            StubFixup {
+                at: 4,
+                target: StubTarget::GotSlot,
+                formula: Formula::Absolute,
+                addend: 0,
+                encoding: &LDST64,
+            },
+        ],
+    },
 };
 
 impl ArchDef for Aarch64 {
     fn tables(&self) -> &'static ArchTables {
         &TABLES
-    }
-
-    /// See [`STUB_ADRP_X16`]: the GOT slot is filled at link time with the
-    /// symbol's address, so the stub needs no literal of its own. The
-    /// fields are written with the same encodings as the relocations.
-    fn write_stub(&self, code: &mut [u8], stub_addr: u64, got_slot_addr: u64, _target: u64) {
-        let words = [STUB_ADRP_X16, STUB_LDR_X16, STUB_BR_X16, BRK_0];
-        for (w, bytes) in words.iter().zip(code.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&w.to_le_bytes());
-        }
-        let page = |a: u64| a & !0xfff;
-        let delta = page(got_slot_addr).wrapping_sub(page(stub_addr)) as i64;
-        let ok = ADRP.write(code, 0, delta).is_ok()
-            && LDST64
-                .write(code, 4, (got_slot_addr & 0xfff) as i64)
-                .is_ok();
-        if !ok {
-            // Unreachable with the image size cap (the GOT is well within
-            // +-4 GiB of the stubs, and slots are 8-aligned); should it ever
-            // happen, a stub that traps beats one that jumps astray.
-            for bytes in code.chunks_exact_mut(4) {
-                bytes.copy_from_slice(&BRK_0.to_le_bytes());
-            }
-        }
     }
 
     fn special_symbol(&self, name: &str) -> Option<SpecialSymbol> {

@@ -64,14 +64,14 @@
 //! ```
 
 use super::{
-    Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target, REFUSED_DYNAMIC as DYNAMIC,
-    REFUSED_TLS as TLS,
+    Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, StubFixup, StubTarget, StubTemplate,
+    Target, REFUSED_DYNAMIC as DYNAMIC, REFUSED_TLS as TLS,
 };
 use crate::bits::data::{
     EITHER32 as D32, SIGNED32 as D32_PC, WORD64 as D64, WRAP16 as W16, WRAP32 as W32, WRAP6 as W6,
     WRAP8 as W8,
 };
-use crate::bits::{piece, Check, Encoding, Field};
+use crate::bits::{le_words, piece, Check, Encoding, Field};
 
 pub(crate) struct Loongarch64;
 
@@ -294,12 +294,12 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
 /// The stub's instructions before patching: `pcaddu12i $t3, 0`,
 /// `ld.d $t3, $t3, 0`, `jirl $zero, $t3, 0`, `break 0`.
 const T3: u32 = 15;
-const STUB_TEMPLATE: [u32; 4] = [
+static STUB_CODE: [[u8; 4]; 4] = le_words([
     0x1c00_0000 | T3,
     0x28c0_0000 | (T3 << 5) | T3,
     0x4c00_0000 | (T3 << 5),
     0x002a_0000,
-];
+]);
 
 /// `pcaddu12i` + `ld.d` addressing of the stub's GOT slot: the exact
 /// PC-relative offset (no paging, unlike `pcalau12i`), high part rounded
@@ -316,26 +316,21 @@ static TABLES: ArchTables = ArchTables {
     machine: object::elf::EM_LOONGARCH,
     kinds: TABLE,
     refused: REFUSED,
-    stub_size: 16,
+    stub: StubTemplate {
+        code: STUB_CODE.as_flattened(),
+        align: 16,
+        fixups: &[StubFixup {
+            at: 0,
+            target: StubTarget::GotSlot,
+            formula: Formula::PcRelative,
+            addend: 0,
+            encoding: &STUB_SLOT,
+        }],
+    },
 };
 
 impl ArchDef for Loongarch64 {
     fn tables(&self) -> &'static ArchTables {
         &TABLES
-    }
-
-    fn write_stub(&self, code: &mut [u8], stub_addr: u64, got_slot_addr: u64, _target: u64) {
-        for (word, insn) in code.chunks_exact_mut(4).zip(STUB_TEMPLATE) {
-            word.copy_from_slice(&insn.to_le_bytes());
-        }
-        let offset = got_slot_addr.wrapping_sub(stub_addr) as i64;
-        // Stub and GOT lie in one image capped far below 2 GiB, so the
-        // offset always fits; should it not, the stub traps instead of
-        // jumping somewhere wrong.
-        if STUB_SLOT.write(code, 0, offset).is_err() {
-            for word in code.chunks_exact_mut(4) {
-                word.copy_from_slice(&STUB_TEMPLATE[3].to_le_bytes());
-            }
-        }
     }
 }

@@ -106,13 +106,6 @@ impl Arch {
         &self.indexes().kinds
     }
 
-    /// The kinds the linker may apply by its direct path, indexed by type
-    /// (see [`DirectWord`]; empty where the arch picks encodings from the
-    /// instruction).
-    pub(crate) fn direct_index(self) -> &'static [Option<DirectWord>] {
-        &self.indexes().direct
-    }
-
     /// The [`Target`] of each relocation type, indexed by type (`None`
     /// for skipped or unknown types): what parsing reads to find GOT and
     /// stub candidates, one byte a type.
@@ -135,21 +128,12 @@ impl Arch {
             for k in kinds.iter().rev() {
                 index[k.r_type as usize] = Some(k);
             }
-            let direct = if def.encoding_from_code() {
-                Vec::new()
-            } else {
-                index
-                    .iter()
-                    .map(|k: &Option<&'static RelocKind>| k.and_then(RelocKind::direct_word))
-                    .collect()
-            };
             KindIndexes {
                 targets: index
                     .iter()
                     .map(|k| k.and_then(RelocKind::target))
                     .collect(),
                 kinds: index.into_boxed_slice(),
-                direct: direct.into_boxed_slice(),
             }
         })
     }
@@ -324,61 +308,6 @@ impl RelocKind {
         }
     }
 
-    /// The kind as the direct path applies it, if it can.
-    pub(crate) fn direct_word(&'static self) -> Option<DirectWord> {
-        let (target, formula, encoding) = match self.action {
-            Action::Patch {
-                target,
-                formula,
-                encoding,
-                accumulate: Accumulate::Store,
-            } => (target, formula, encoding),
-            Action::Patch { .. } => return None,
-            Action::Skip => {
-                return Some(DirectWord {
-                    bytes: 0,
-                    min: 0,
-                    max: 0,
-                    fields: None,
-                    pc_relative: false,
-                    page_bias: None,
-                    branch: false,
-                    skip: true,
-                    pc_relative_i32: false,
-                })
-            }
-        };
-        let branch = match target {
-            Target::Symbol => false,
-            Target::Branch => true,
-            _ => return None,
-        };
-        let (pc_relative, page_bias) = match formula {
-            Formula::Absolute => (false, None),
-            Formula::PcRelative => (true, None),
-            Formula::PageDelta { bias } => (false, Some(bias)),
-            _ => return None,
-        };
-        let (bytes, (min, max), fields) = match encoding.whole_word() {
-            Some((bytes, check)) => (bytes, check.range(), None),
-            None => (u8::try_from(encoding.span()).ok()?, (0, 0), Some(encoding)),
-        };
-        Some(DirectWord {
-            bytes,
-            min,
-            max,
-            fields,
-            pc_relative,
-            page_bias,
-            branch,
-            skip: false,
-            pc_relative_i32: pc_relative
-                && fields.is_none()
-                && bytes == 4
-                && (min, max) == (i32::MIN.into(), i32::MAX.into()),
-        })
-    }
-
     /// The linker-made entries this kind needs for its symbol.
     pub(crate) fn target(&self) -> Option<Target> {
         match self.action {
@@ -392,39 +321,6 @@ impl RelocKind {
 struct KindIndexes {
     kinds: Box<[Option<&'static RelocKind>]>,
     targets: Box<[Option<Target>]>,
-    direct: Box<[Option<DirectWord>]>,
-}
-
-/// A kind simple enough for the linker's direct path: `S + A`,
-/// `S + A - P` or a page delta stored (not accumulated), to the symbol itself or (a
-/// branch) to a symbol of the object with one entry point. Most
-/// relocations of every arch are of such kinds; the direct path applies
-/// them in a few instructions and hands every other case (undefined
-/// symbols, stubs, pairs, out of range, logs) to the general path, which
-/// is the definition: a test links corpus kernels both ways and compares.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct DirectWord {
-    /// Bytes from the place the field spans.
-    pub bytes: u8,
-    /// The values that fit ([`crate::bits::Check::range`]), for a whole
-    /// data word (`fields` is `None`).
-    pub min: i64,
-    pub max: i64,
-    /// Any other encoding (instruction fields), written by
-    /// [`Encoding::write`], which checks before it writes.
-    pub fields: Option<&'static Encoding>,
-    pub pc_relative: bool,
-    /// `page(S + A + bias) - page(P)` instead ([`Formula::PageDelta`]:
-    /// AArch64 `ADR_PREL_PG_HI21`, LoongArch `PCALA_HI20`, half of those
-    /// arches' relocations).
-    pub page_bias: Option<i64>,
-    pub branch: bool,
-    /// A marker with nothing to patch (`R_RISCV_RELAX`, `*_NONE`): only its
-    /// offset is checked.
-    pub skip: bool,
-    /// The most common shape (x86_64 `PC32`/`PLT32`): `S + A - P` in a
-    /// signed 32-bit word, which the linker tests first.
-    pub pc_relative_i32: bool,
 }
 
 /// Where a relocation lands, handed to the arch hooks.
@@ -439,7 +335,7 @@ pub(crate) struct Place<'a> {
 }
 
 /// The data of an architecture: its relocation table, the kinds it
-/// refuses with a reason, and the size of its stubs.
+/// refuses with a reason, and its stub.
 pub(crate) struct ArchTables {
     pub arch: Arch,
     /// ELF `e_machine`.
@@ -447,8 +343,39 @@ pub(crate) struct ArchTables {
     pub kinds: &'static [RelocKind],
     /// Relocation types that exist but are refused: `(type, name, reason)`.
     pub refused: &'static [(u32, &'static str, &'static str)],
-    /// Size in bytes of one stub, the far-call trampoline to a symbol.
-    pub stub_size: usize,
+    pub stub: StubTemplate,
+}
+
+/// The far-call trampoline to a symbol defined outside the object, as
+/// data: its code and the fields the linker patches in it, each computed
+/// and encoded as a relocation is (JITLink: stub content plus edges).
+pub(crate) struct StubTemplate {
+    /// The instructions before patching (little-endian).
+    pub code: &'static [u8],
+    /// Alignment of stubs within the code segment.
+    pub align: u64,
+    pub fixups: &'static [StubFixup],
+}
+
+/// One patched field of a stub: `formula` of `target` (the symbol's GOT
+/// slot or the symbol itself) plus `addend`, at `P` = stub + `at`, stored
+/// with `encoding`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StubFixup {
+    pub at: u8,
+    pub target: StubTarget,
+    pub formula: Formula,
+    pub addend: i64,
+    pub encoding: &'static Encoding,
+}
+
+/// What a stub field addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StubTarget {
+    /// The symbol's GOT slot, which holds its address.
+    GotSlot,
+    /// The symbol's address itself.
+    Symbol,
 }
 
 /// An architecture: its tables, and the special cases data cannot say.
@@ -478,19 +405,9 @@ pub(crate) trait ArchDef: Sync {
             .map(|&(_, name, why)| (name, why))
     }
 
-    fn stub_size(&self) -> usize {
-        self.tables().stub_size
+    fn stub(&self) -> &'static StubTemplate {
+        &self.tables().stub
     }
-
-    /// Alignment of stubs within the code segment.
-    fn stub_align(&self) -> u64 {
-        16
-    }
-
-    /// Writes a stub at `stub_addr` (its bytes are `code`) that jumps to
-    /// `target`, whose address is also stored in the GOT slot at
-    /// `got_slot_addr`. The stub clobbers only what the ABI allows at a call.
-    fn write_stub(&self, code: &mut [u8], stub_addr: u64, got_slot_addr: u64, target: u64);
 
     /// Whether a branch to a symbol defined outside the object always goes
     /// through its stub (ppc64: the callee has its own TOC), rather than only

@@ -42,11 +42,11 @@
 //! * `st_other` local-entry value 7 (reserved by the ABI) is taken as 0.
 
 use super::{
-    Arch, ArchDef, ArchTables, Formula, Place, RelocKind, SpecialSymbol, Target,
-    REFUSED_DYNAMIC as DYN, REFUSED_TLS as TLS,
+    Arch, ArchDef, ArchTables, Formula, Place, RelocKind, SpecialSymbol, StubFixup, StubTarget,
+    StubTemplate, Target, REFUSED_DYNAMIC as DYN, REFUSED_TLS as TLS,
 };
 use crate::bits::data::{EITHER16 as D16, EITHER32 as D32, SIGNED32 as D32_PC, WORD64 as D64};
-use crate::bits::{piece, read_le, write_le, Check, Encoding, Field, Piece};
+use crate::bits::{le_words, piece, read_le, write_le, Check, Encoding, Field, Piece};
 
 pub(crate) struct Ppc64;
 
@@ -355,18 +355,26 @@ pub(crate) const LD_R2_24_R1: u32 = 0xe841_0018;
 /// mtctr r12
 /// bctr
 /// ```
-fn stub_words(target: u64) -> [u32; 8] {
-    let h = |shift: u32| ((target >> shift) & 0xffff) as u32;
-    [
-        0xf841_0018,         // std r2,24(r1)
-        0x3d80_0000 | h(48), // lis r12,...
-        0x618c_0000 | h(32), // ori r12,r12,...
-        0x798c_07c6,         // rldicr r12,r12,32,31 (sldi r12,r12,32)
-        0x658c_0000 | h(16), // oris r12,r12,...
-        0x618c_0000 | h(0),  // ori r12,r12,...
-        0x7d89_03a6,         // mtctr r12
-        0x4e80_0420,         // bctr
-    ]
+static STUB_CODE: [[u8; 4]; 8] = le_words([
+    0xf841_0018, // std r2,24(r1)
+    0x3d80_0000, // lis r12,target@highest
+    0x618c_0000, // ori r12,r12,target@higher
+    0x798c_07c6, // rldicr r12,r12,32,31 (sldi r12,r12,32)
+    0x658c_0000, // oris r12,r12,target@h
+    0x618c_0000, // ori r12,r12,target@l
+    0x7d89_03a6, // mtctr r12
+    0x4e80_0420, // bctr
+]);
+
+/// A field of the stub holding one halfword of the target's address.
+const fn stub_half(at: u8, encoding: &'static Encoding) -> StubFixup {
+    StubFixup {
+        at,
+        target: StubTarget::Symbol,
+        formula: Formula::Absolute,
+        addend: 0,
+        encoding,
+    }
 }
 
 static TABLES: ArchTables = ArchTables {
@@ -374,18 +382,21 @@ static TABLES: ArchTables = ArchTables {
     machine: object::elf::EM_PPC64,
     kinds: TABLE,
     refused: REFUSED,
-    stub_size: 32,
+    stub: StubTemplate {
+        code: STUB_CODE.as_flattened(),
+        align: 16,
+        fixups: &[
+            stub_half(4, &H16_HIGHEST),
+            stub_half(8, &H16_HIGHER),
+            stub_half(16, &H16_HIGH),
+            stub_half(20, &H16_LO),
+        ],
+    },
 };
 
 impl ArchDef for Ppc64 {
     fn tables(&self) -> &'static ArchTables {
         &TABLES
-    }
-
-    fn write_stub(&self, code: &mut [u8], _stub_addr: u64, _got_slot_addr: u64, target: u64) {
-        for (word, bytes) in stub_words(target).iter().zip(code.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&word.to_le_bytes());
-        }
     }
 
     fn encoding_from_code(&self) -> bool {

@@ -76,14 +76,14 @@
 //! C++ exception tables, never for these C and IR kernels).
 
 use super::{
-    Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, Target, REFUSED_DYNAMIC as DYNAMIC,
-    REFUSED_TLS as TLS,
+    Accumulate, Arch, ArchDef, ArchTables, Formula, RelocKind, StubFixup, StubTarget, StubTemplate,
+    Target, REFUSED_DYNAMIC as DYNAMIC, REFUSED_TLS as TLS,
 };
 use crate::bits::data::{
     EITHER32 as D32, SIGNED32 as D32_PC, WORD64 as D64, WORD64 as W64, WRAP16 as W16,
     WRAP32 as W32, WRAP6 as W6, WRAP8 as W8,
 };
-use crate::bits::{piece, Check, Encoding, Field, Piece};
+use crate::bits::{le_words, piece, Check, Encoding, Field, Piece};
 
 pub(crate) struct Riscv64;
 
@@ -264,37 +264,31 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
     ),
 ];
 
-/// `auipc t1, 0`
-const AUIPC_T1: u32 = 0x0000_0317;
-/// `ld t1, 0(t1)`
-const LD_T1_T1: u32 = 0x0003_3303;
-/// `jalr x0, 0(t1)`, alias `jr t1`
-const JR_T1: u32 = 0x0003_0067;
-/// `addi x0, x0, 0`, alias `nop`
-const NOP: u32 = 0x0000_0013;
+/// The stub before patching: `auipc t1, 0`, `ld t1, 0(t1)`, `jr t1`
+/// (`jalr x0, 0(t1)`), `nop`; `auipc` + `ld` address the GOT slot as
+/// `auipc` + `jalr` of a `call` do their target.
+static STUB_CODE: [[u8; 4]; 4] = le_words([0x0000_0317, 0x0003_3303, 0x0003_0067, 0x0000_0013]);
 
 static TABLES: ArchTables = ArchTables {
     arch: Arch::Riscv64,
     machine: object::elf::EM_RISCV,
     kinds: TABLE,
     refused: REFUSED,
-    stub_size: 16,
+    stub: StubTemplate {
+        code: STUB_CODE.as_flattened(),
+        align: 16,
+        fixups: &[StubFixup {
+            at: 0,
+            target: StubTarget::GotSlot,
+            formula: Formula::PcRelative,
+            addend: 0,
+            encoding: &CALL,
+        }],
+    },
 };
 
 impl ArchDef for Riscv64 {
     fn tables(&self) -> &'static ArchTables {
         &TABLES
-    }
-
-    /// `auipc t1, hi; ld t1, lo(t1); jr t1; nop` through the GOT slot.
-    fn write_stub(&self, code: &mut [u8], stub_addr: u64, got_slot_addr: u64, _target: u64) {
-        // Within the image (capped at 1 GiB): always in auipc reach.
-        let delta = got_slot_addr.wrapping_sub(stub_addr) as i64;
-        let hi = (delta.wrapping_add(0x800) >> 12) as u32 & 0xf_ffff;
-        let lo = (delta & 0xfff) as u32;
-        let words = [AUIPC_T1 | hi << 12, LD_T1_T1 | lo << 20, JR_T1, NOP];
-        for (chunk, w) in code.chunks_exact_mut(4).zip(words) {
-            chunk.copy_from_slice(&w.to_le_bytes());
-        }
     }
 }

@@ -6,7 +6,10 @@
 //! symbol's address, so extern data gets its address (treating the kind as
 //! `PC32` would load the data's first bytes instead).
 
-use super::{Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, Target};
+use super::{
+    Arch, ArchDef, ArchTables, Formula, RelocKind, SpecialSymbol, StubFixup, StubTarget,
+    StubTemplate, Target, REFUSED_DYNAMIC as DYN, REFUSED_TLS as TLS,
+};
 use crate::bits::data::{
     EITHER16 as D16, EITHER8 as D8, SIGNED16 as D16_PC, SIGNED32 as D32S, SIGNED8 as D8_PC,
     UNSIGNED32 as D32U, WORD64 as D64,
@@ -49,66 +52,18 @@ static TABLE: &[RelocKind] = &[
 
 /// Kinds that exist but are refused, with the reason given in the error.
 pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
-    (
-        5,
-        "R_X86_64_COPY",
-        "dynamic-linker relocation in a relocatable object",
-    ),
-    (
-        6,
-        "R_X86_64_GLOB_DAT",
-        "dynamic-linker relocation in a relocatable object",
-    ),
-    (
-        7,
-        "R_X86_64_JUMP_SLOT",
-        "dynamic-linker relocation in a relocatable object",
-    ),
-    (
-        8,
-        "R_X86_64_RELATIVE",
-        "dynamic-linker relocation in a relocatable object",
-    ),
-    (
-        16,
-        "R_X86_64_DTPMOD64",
-        "thread-local storage is not supported",
-    ),
-    (
-        17,
-        "R_X86_64_DTPOFF64",
-        "thread-local storage is not supported",
-    ),
-    (
-        18,
-        "R_X86_64_TPOFF64",
-        "thread-local storage is not supported",
-    ),
-    (
-        19,
-        "R_X86_64_TLSGD",
-        "thread-local storage is not supported",
-    ),
-    (
-        20,
-        "R_X86_64_TLSLD",
-        "thread-local storage is not supported",
-    ),
-    (
-        21,
-        "R_X86_64_DTPOFF32",
-        "thread-local storage is not supported",
-    ),
-    (
-        22,
-        "R_X86_64_GOTTPOFF",
-        "thread-local storage is not supported",
-    ),
-    (
-        23,
-        "R_X86_64_TPOFF32",
-        "thread-local storage is not supported",
-    ),
+    (5, "R_X86_64_COPY", DYN),
+    (6, "R_X86_64_GLOB_DAT", DYN),
+    (7, "R_X86_64_JUMP_SLOT", DYN),
+    (8, "R_X86_64_RELATIVE", DYN),
+    (16, "R_X86_64_DTPMOD64", TLS),
+    (17, "R_X86_64_DTPOFF64", TLS),
+    (18, "R_X86_64_TPOFF64", TLS),
+    (19, "R_X86_64_TLSGD", TLS),
+    (20, "R_X86_64_TLSLD", TLS),
+    (21, "R_X86_64_DTPOFF32", TLS),
+    (22, "R_X86_64_GOTTPOFF", TLS),
+    (23, "R_X86_64_TPOFF32", TLS),
     (30, "R_X86_64_GOTPLT64", "obsolete large-model kind"),
     (
         32,
@@ -120,26 +75,10 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
         "R_X86_64_SIZE64",
         "symbol-size relocations are not supported",
     ),
-    (
-        34,
-        "R_X86_64_GOTPC32_TLSDESC",
-        "thread-local storage is not supported",
-    ),
-    (
-        35,
-        "R_X86_64_TLSDESC_CALL",
-        "thread-local storage is not supported",
-    ),
-    (
-        36,
-        "R_X86_64_TLSDESC",
-        "thread-local storage is not supported",
-    ),
-    (
-        37,
-        "R_X86_64_IRELATIVE",
-        "dynamic-linker relocation in a relocatable object",
-    ),
+    (34, "R_X86_64_GOTPC32_TLSDESC", TLS),
+    (35, "R_X86_64_TLSDESC_CALL", TLS),
+    (36, "R_X86_64_TLSDESC", TLS),
+    (37, "R_X86_64_IRELATIVE", DYN),
 ];
 
 static TABLES: ArchTables = ArchTables {
@@ -147,25 +86,24 @@ static TABLES: ArchTables = ArchTables {
     machine: object::elf::EM_X86_64,
     kinds: TABLE,
     refused: REFUSED,
-    stub_size: 8,
+    stub: StubTemplate {
+        // `jmp *slot(%rip)`, padded with `int3`.
+        code: &[0xff, 0x25, 0, 0, 0, 0, 0xcc, 0xcc],
+        align: 8,
+        // The displacement counts from the end of the instruction.
+        fixups: &[StubFixup {
+            at: 2,
+            target: StubTarget::GotSlot,
+            formula: Pc,
+            addend: -4,
+            encoding: &D32S,
+        }],
+    },
 };
 
 impl ArchDef for X86_64 {
     fn tables(&self) -> &'static ArchTables {
         &TABLES
-    }
-
-    fn stub_align(&self) -> u64 {
-        8
-    }
-
-    /// `jmp *slot(%rip)`, padded with `int3`.
-    fn write_stub(&self, code: &mut [u8], stub_addr: u64, got_slot_addr: u64, _target: u64) {
-        let disp = got_slot_addr.wrapping_sub(stub_addr + 6) as i64;
-        // The image is capped far below 2 GiB, so GOT and stubs are in reach.
-        code[..2].copy_from_slice(&[0xff, 0x25]);
-        code[2..6].copy_from_slice(&(disp as i32).to_le_bytes());
-        code[6..8].copy_from_slice(&[0xcc, 0xcc]);
     }
 
     fn special_symbol(&self, name: &str) -> Option<SpecialSymbol> {

@@ -2,13 +2,14 @@
 //! (through `object::read::elf`), checked once, with nothing copied but the
 //! small per-section and per-symbol records the linker works from.
 
-use crate::arch::{Arch, Target};
+use crate::arch::Arch;
 use crate::error::{Error, Result};
 use object::elf;
 use object::read::elf::{FileHeader, SectionHeader, Sym as _};
 use object::{LittleEndian, ReadRef as _};
 
 type Header = elf::FileHeader64<LittleEndian>;
+type SectionHeader64 = elf::SectionHeader64<LittleEndian>;
 /// Every supported architecture is little-endian: the byte order is a
 /// type, so each field read is a plain load (no run-time check per field).
 const LE: LittleEndian = LittleEndian;
@@ -69,16 +70,26 @@ impl Symbol<'_> {
     }
 }
 
-/// Where a symbol lies ([`Object::placement`]): a position in
-/// [`Object::sections`], or one of the codes below.
-pub type Placement = u32;
-/// `SHN_UNDEF`.
-pub const UNDEFINED: Placement = u32::MAX;
-/// `SHN_ABS`.
-pub const ABSOLUTE: Placement = u32::MAX - 1;
-/// In a section that is not loaded (debug info, a reserved index): an
-/// error if a relocation uses it.
-pub const NOT_LOADED: Placement = u32::MAX - 2;
+/// Where a symbol lies ([`Object::placement`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// In the loaded section at this position in [`Object::sections`].
+    Section(usize),
+    /// `SHN_ABS`.
+    Absolute,
+    /// `SHN_UNDEF`.
+    Undefined,
+    /// In a section that is not loaded (debug info, a reserved index): an
+    /// error if a relocation uses it.
+    NotLoaded,
+}
+
+/// [`Placement`] packed in a `u32` for [`Located`]: a section's position,
+/// or one of the codes above every position.
+type PackedPlacement = u32;
+const UNDEFINED_AT: PackedPlacement = u32::MAX;
+const ABSOLUTE_AT: PackedPlacement = u32::MAX - 1;
+const NOT_LOADED_AT: PackedPlacement = u32::MAX - 2;
 
 /// What relocations read of a symbol, in one 16-byte record per symbol
 /// (the raw entry is 24 bytes, and where the symbol lies needs a lookup).
@@ -86,9 +97,34 @@ pub const NOT_LOADED: Placement = u32::MAX - 2;
 pub struct Located {
     /// `st_value`.
     pub value: u64,
-    pub placement: Placement,
+    at: PackedPlacement,
     /// `st_other` (ppc64 local entry).
     pub other: u8,
+}
+
+impl Located {
+    /// Where the symbol lies.
+    #[inline]
+    pub fn placement(&self) -> Placement {
+        match self.at {
+            UNDEFINED_AT => Placement::Undefined,
+            ABSOLUTE_AT => Placement::Absolute,
+            NOT_LOADED_AT => Placement::NotLoaded,
+            pos => Placement::Section(pos as usize),
+        }
+    }
+
+    /// The position of the loaded section the symbol lies in, if any.
+    #[inline(always)]
+    pub fn section(&self) -> Option<usize> {
+        (self.at < NOT_LOADED_AT).then_some(self.at as usize)
+    }
+
+    /// Whether the symbol is defined in a loaded section of the object.
+    #[inline(always)]
+    pub fn is_in_section(&self) -> bool {
+        self.at < NOT_LOADED_AT
+    }
 }
 
 /// A symbol as listing sees it ([`Object::listing_view`]).
@@ -190,7 +226,7 @@ impl<'a> Names<'a> {
     fn at(&self, offset: u32) -> Option<&'a str> {
         let all = self.all?;
         let start = usize::try_from(offset).ok()?;
-        let len = nul_position(all.as_bytes().get(start..)?)?;
+        let len = memchr::memchr(0, all.as_bytes().get(start..)?)?;
         all.get(start..start + len)
     }
 }
@@ -217,11 +253,86 @@ const LISTABLE: [bool; 256] = {
 struct SymbolChecks<'t, 'a> {
     symtab: &'t object::read::elf::SymbolTable<'a, Header>,
     names: &'t Names<'a>,
-    loaded: &'t [Placement],
+    loaded: &'t [PackedPlacement],
     arch: Arch,
 }
 
 impl<'a> SymbolChecks<'_, 'a> {
+    /// Every symbol's [`Located`] record, the undefined and the listable
+    /// ones; the first symbol that fails a check is the error.
+    /// `first_global` (the table's `sh_info`) sizes the listable ones:
+    /// mostly the globals, which follow the locals.
+    fn read_all(&self, first_global: usize) -> Result<SymbolInfo> {
+        let raw = self.symtab.symbols();
+        let mut undefined = Vec::new();
+        let mut listable = Vec::with_capacity(raw.len().saturating_sub(first_global) + 4);
+        // Every name offset below this lies in a complete table (see
+        // `Names`): only names past it are checked one by one.
+        let names_checked = if self.names.complete {
+            self.names.all.map_or(0, str::len)
+        } else {
+            0
+        };
+        let mut first_bad = None;
+        // Collected from an exact-size iterator: a push per symbol was a
+        // quarter of parsing a large kernel.
+        let placements = raw
+            .iter()
+            .enumerate()
+            .map(|(i, sym)| {
+                let at = self.placement_of(i, sym, names_checked, &mut undefined);
+                let Some(at) = at else {
+                    first_bad.get_or_insert(i);
+                    return Located {
+                        value: 0,
+                        at: NOT_LOADED_AT,
+                        other: 0,
+                    };
+                };
+                // Symbol 0 is the table's null entry, never listed.
+                if LISTABLE[usize::from(sym.st_info)] && at != UNDEFINED_AT && i != 0 {
+                    listable.push(i as u32);
+                }
+                Located {
+                    value: sym.st_value(LE),
+                    at,
+                    other: sym.st_other,
+                }
+            })
+            .collect();
+        if let Some(i) = first_bad {
+            return Err(self.error(i));
+        }
+        Ok(SymbolInfo {
+            placements,
+            undefined,
+            listable,
+        })
+    }
+
+    /// Where symbol `i` lies, `None` if its entry fails a check (its name
+    /// is decoded when used; here only checked where it lies past the
+    /// table checked whole, `names_checked` bytes).
+    #[inline(always)]
+    fn placement_of(
+        &self,
+        i: usize,
+        sym: &RawSymbol,
+        names_checked: usize,
+        undefined: &mut Vec<usize>,
+    ) -> Option<PackedPlacement> {
+        let shndx = sym.st_shndx(LE);
+        let at = if shndx != elf::SHN_UNDEF && shndx < elf::SHN_LORESERVE {
+            // Not loaded unless loaded; `None` past the table.
+            self.loaded.get(usize::from(shndx)).copied()
+        } else {
+            self.special_placement(i, sym, undefined).ok()
+        };
+        let bad_name =
+            sym.st_name(LE) as usize >= names_checked && self.checked_name(i, sym).is_err();
+        at.filter(|_| !bad_name)
+    }
+
     /// The name of symbol `i` read and checked by the string table's
     /// reader (for a name outside the table checked whole).
     #[cold]
@@ -264,16 +375,16 @@ impl<'a> SymbolChecks<'_, 'a> {
         i: usize,
         sym: &RawSymbol,
         undefined: &mut Vec<usize>,
-    ) -> Result<Placement> {
+    ) -> Result<PackedPlacement> {
         Ok(match sym.st_shndx(LE) {
             elf::SHN_UNDEF => {
                 if i != 0 {
                     self.checked_name(i, sym)?;
                     undefined.push(i);
                 }
-                UNDEFINED
+                UNDEFINED_AT
             }
-            elf::SHN_ABS => ABSOLUTE,
+            elf::SHN_ABS => ABSOLUTE_AT,
             elf::SHN_COMMON => {
                 return Err(Error::Unsupported {
                     arch: self.arch,
@@ -297,9 +408,9 @@ impl<'a> SymbolChecks<'_, 'a> {
         })
     }
 
-    /// Where a symbol of section `section` lies (NOT_LOADED unless the
-    /// section is loaded); an error past the section table.
-    fn section_placement(&self, section: usize, sym: &RawSymbol) -> Result<Placement> {
+    /// Where a symbol of section `section` lies (not loaded unless the
+    /// section is); an error past the section table.
+    fn section_placement(&self, section: usize, sym: &RawSymbol) -> Result<PackedPlacement> {
         self.loaded.get(section).copied().ok_or_else(|| {
             Error::MalformedElf(format!(
                 "symbol `{}` refers to section {section}, past the section table",
@@ -314,34 +425,6 @@ impl<'a> SymbolChecks<'_, 'a> {
     }
 }
 
-/// Checks that `entries` name symbols of the table (`placements`, one a
-/// symbol) and appends the GOT and stub candidates they make to
-/// `indirect` (see [`Object::indirect`]); the first symbol past the table
-/// is the error. A function of its own: inside `parse` its state lived
-/// on the stack, eight loads and stores a relocation.
-#[inline(never)]
-fn scan_relocations(
-    entries: &[RawRela],
-    targets: &[Option<Target>],
-    placements: &[Located],
-    indirect: &mut Vec<(u32, bool)>,
-) -> std::result::Result<(), usize> {
-    for rela in entries {
-        let (_, r_type, symbol, _) = raw_fields(rela);
-        let Some(located) = placements.get(symbol) else {
-            return Err(symbol);
-        };
-        match targets.get(r_type as usize).copied().flatten() {
-            Some(Target::GotSlot) => indirect.push((symbol as u32, false)),
-            Some(Target::Branch) if located.placement >= NOT_LOADED => {
-                indirect.push((symbol as u32, true))
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 /// The index of the first global symbol (the symbol table's `sh_info`; 0
 /// if it cannot be read: only a capacity hint).
 fn symtab_first_global(
@@ -351,32 +434,6 @@ fn symtab_first_global(
     table
         .section(symtab.section())
         .map_or(0, |sh| sh.sh_info(LE) as usize)
-}
-
-/// The position of the first zero byte, eight bytes at a time (a byte
-/// loop was half the cost of reading a name).
-fn nul_position(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        let w = u64::from_le_bytes(w);
-        // A high bit for each zero byte, and possibly for bytes after the
-        // first zero (borrows): the lowest one is exact.
-        let zeros = w.wrapping_sub(ONES) & !w & HIGHS;
-        if zeros != 0 {
-            return Some(at + (zeros.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    words
-        .remainder()
-        .iter()
-        .position(|&b| b == 0)
-        .map(|p| at + p)
 }
 
 /// The parts of a relocatable ELF object the linker needs: the loaded
@@ -389,8 +446,8 @@ pub struct Object<'a> {
     pub sections: Vec<Section<'a>>,
     /// The raw symbol table, index 0 included.
     raw_symbols: &'a [RawSymbol],
-    /// Where each symbol lies, decided while checking the table: four
-    /// bytes a symbol, read by every relocation and listing step.
+    /// Where each symbol lies and its value, decided while checking the
+    /// table: read by every relocation and listing step.
     placements: Vec<Located>,
     /// Symbols (index 0 excluded) that are `SHN_UNDEF`, in table order.
     pub undefined: Vec<usize>,
@@ -401,12 +458,6 @@ pub struct Object<'a> {
     /// relocations are numbered across them in that order.
     rela_sets: Vec<RelaSet<'a>>,
     reloc_count: usize,
-    /// The symbols GOT-slot relocations name (`false`) and branches name
-    /// that are not defined in a loaded section (`true`), in relocation
-    /// order, repeats included: what the layout gives GOT slots and stubs,
-    /// noted while the relocations are checked (a pass of its own over
-    /// them was a tenth of a 16 KiB load).
-    pub indirect: Vec<(u32, bool)>,
     /// The symbols a linked image may list (defined, not a section or
     /// file, and not a local label of no type), noted while parsing: the
     /// listing and the batch's export table visit these, not the whole
@@ -456,253 +507,230 @@ fn malformed(e: impl std::fmt::Display) -> Error {
     Error::MalformedElf(e.to_string())
 }
 
+/// The ELF header of `data`, checked to be a little-endian relocatable
+/// object for `arch`.
+fn check_header(data: &[u8], arch: Arch) -> Result<&Header> {
+    let header = Header::parse(data).map_err(malformed)?;
+    if header.e_ident.data != elf::ELFDATA2LSB {
+        return Err(Error::MalformedElf(
+            "big-endian object: every supported architecture is little-endian".into(),
+        ));
+    }
+    if header.e_type(LE) != elf::ET_REL {
+        return Err(Error::MalformedElf(format!(
+            "e_type {} is not ET_REL: only relocatable objects (clang -c) are loaded",
+            header.e_type(LE)
+        )));
+    }
+    let machine = header.e_machine(LE);
+    if machine != arch.elf_machine() {
+        return Err(Error::WrongMachine {
+            expected: arch,
+            found: machine,
+            found_name: Arch::from_elf_machine(machine).map_or("unknown", Arch::name),
+        });
+    }
+    Ok(header)
+}
+
+/// The loaded (`SHF_ALLOC`, non-empty) sections, in table order; notes
+/// each one's position in `loaded` (by ELF index).
+fn loaded_sections<'a>(
+    header: &Header,
+    table: &object::read::elf::SectionTable<'a, Header>,
+    data: &'a [u8],
+    arch: Arch,
+    loaded: &mut [PackedPlacement],
+) -> Result<Vec<Section<'a>>> {
+    // Section names from their table checked once (see `Names`).
+    let section_names = match header.shstrndx(LE, data) {
+        Ok(index) => Names::of(table, object::SectionIndex(index as usize), data),
+        Err(_) => Names {
+            all: None,
+            complete: false,
+        },
+    };
+    let mut sections = Vec::new();
+    for (index, sh) in table.iter().enumerate() {
+        let flags = sh.sh_flags(LE);
+        if flags & u64::from(elf::SHF_ALLOC) == 0 {
+            continue;
+        }
+        let name = match section_names.checked(sh.sh_name(LE)) {
+            Some(name) => name,
+            None => {
+                let name = table.section_name(LE, sh).map_err(malformed)?;
+                std::str::from_utf8(name).map_err(|_| {
+                    Error::MalformedElf(format!("section {index} has a non-UTF-8 name"))
+                })?
+            }
+        };
+        refuse_unloadable(sh, flags, name, arch)?;
+        let size = sh.sh_size(LE);
+        if size == 0 {
+            continue;
+        }
+        let align = sh.sh_addralign(LE).max(1);
+        if !align.is_power_of_two() || align > MAX_SECTION_ALIGN {
+            return Err(Error::MalformedElf(format!(
+                "section {name}: alignment {align} is not a power of two up to {MAX_SECTION_ALIGN}"
+            )));
+        }
+        let data = if sh.sh_type(LE) == elf::SHT_NOBITS {
+            None
+        } else {
+            let bytes = sh.data(LE, data).map_err(|_| {
+                Error::MalformedElf(format!("section {name}: contents lie outside the file"))
+            })?;
+            Some(bytes)
+        };
+        let class = if flags & u64::from(elf::SHF_EXECINSTR) != 0 {
+            SectionClass::Code
+        } else if flags & u64::from(elf::SHF_WRITE) != 0 {
+            SectionClass::Writable
+        } else {
+            SectionClass::ReadOnly
+        };
+        loaded[index] = sections.len() as PackedPlacement;
+        sections.push(Section {
+            name,
+            class,
+            data,
+            size,
+            align,
+        });
+    }
+    Ok(sections)
+}
+
+/// Refuses an allocated section the loader cannot give its meaning:
+/// thread-local data, constructors and destructors.
+fn refuse_unloadable(sh: &SectionHeader64, flags: u64, name: &str, arch: Arch) -> Result<()> {
+    if flags & u64::from(elf::SHF_TLS) != 0 {
+        return Err(Error::Unsupported {
+            arch,
+            what: "thread-local storage",
+            detail: format!("section {name} (thread-local variables cannot be loaded in memory)"),
+        });
+    }
+    if matches!(
+        sh.sh_type(LE),
+        elf::SHT_INIT_ARRAY | elf::SHT_FINI_ARRAY | elf::SHT_PREINIT_ARRAY
+    ) || name.starts_with(".ctors")
+        || name.starts_with(".dtors")
+    {
+        return Err(Error::Unsupported {
+            arch,
+            what: "constructors or destructors",
+            detail: format!("section {name} (global constructors are never run by the loader)"),
+        });
+    }
+    Ok(())
+}
+
+/// The relocation sections of loaded sections and how many relocations
+/// they hold, each relocation checked to name one of the `symbols`.
+/// Relocations of sections that are not loaded (debug info,
+/// address-significance tables) are dropped with them.
+fn rela_sets<'a>(
+    table: &object::read::elf::SectionTable<'a, Header>,
+    data: &'a [u8],
+    loaded: &[PackedPlacement],
+    symbols: usize,
+    arch: Arch,
+) -> Result<(Vec<RelaSet<'a>>, usize)> {
+    let mut sets = Vec::new();
+    let mut count = 0;
+    for (index, sh) in table.iter().enumerate() {
+        let sh_type = sh.sh_type(LE);
+        if sh_type != elf::SHT_RELA && sh_type != elf::SHT_REL {
+            continue;
+        }
+        let target = sh.sh_info(LE) as usize;
+        let Some(&target_pos) = loaded.get(target).filter(|&&p| p != NOT_LOADED_AT) else {
+            continue;
+        };
+        if sh_type == elf::SHT_REL {
+            return Err(Error::Unsupported {
+                arch,
+                what: "SHT_REL relocation section",
+                detail: format!(
+                    "section {index} (implicit addends are not used by any supported architecture)"
+                ),
+            });
+        }
+        let entries: &[RawRela] = data
+            .read_slice_at(sh.sh_offset(LE), sh.sh_size(LE) as usize / 24)
+            .map_err(|_| {
+                Error::MalformedElf(format!("relocation section {index} lies outside the file"))
+            })?;
+        if let Some(symbol) = entries
+            .iter()
+            .map(|rela| raw_fields(rela).2)
+            .find(|&symbol| symbol >= symbols)
+        {
+            return Err(Error::MalformedElf(format!(
+                "relocation in section {index} refers to symbol {symbol}, past the symbol table"
+            )));
+        }
+        sets.push(RelaSet {
+            section: target_pos as usize,
+            first: count,
+            entries,
+        });
+        count += entries.len();
+    }
+    Ok((sets, count))
+}
+
+/// What parsing learns from the symbol table (see [`Object`]).
+struct SymbolInfo {
+    placements: Vec<Located>,
+    undefined: Vec<usize>,
+    listable: Vec<u32>,
+}
+
 impl<'a> Object<'a> {
     /// Parses and validates `data` as a relocatable object for `arch`.
     pub fn parse(data: &'a [u8], arch: Arch) -> Result<Object<'a>> {
-        let header = Header::parse(data).map_err(malformed)?;
-        if header.e_ident.data != elf::ELFDATA2LSB {
-            return Err(Error::MalformedElf(
-                "big-endian object: every supported architecture is little-endian".into(),
-            ));
-        }
-        if header.e_type(LE) != elf::ET_REL {
-            return Err(Error::MalformedElf(format!(
-                "e_type {} is not ET_REL: only relocatable objects (clang -c) are loaded",
-                header.e_type(LE)
-            )));
-        }
-        let machine = header.e_machine(LE);
-        if machine != arch.elf_machine() {
-            return Err(Error::WrongMachine {
-                expected: arch,
-                found: machine,
-                found_name: Arch::from_elf_machine(machine).map_or("unknown", Arch::name),
-            });
-        }
+        let header = check_header(data, arch)?;
         let table = header.sections(LE, data).map_err(malformed)?;
-        // Section names from their table checked once (see `Names`).
-        let section_names = match header.shstrndx(LE, data) {
-            Ok(index) => Names::of(&table, object::SectionIndex(index as usize), data),
-            Err(_) => Names {
-                all: None,
-                complete: false,
-            },
-        };
-        let mut sections = Vec::new();
-        // Position in `sections` of each section by ELF index (or
-        // NOT_LOADED): what a symbol's `st_shndx` maps to. On the stack
-        // for the usual dozen sections (an allocation and free a parse).
-        let mut loaded_inline = [NOT_LOADED; 32];
+        // Position in `sections` of each section by ELF index (or not
+        // loaded): what a symbol's `st_shndx` maps to. On the stack for
+        // the usual dozen sections (an allocation and free a parse).
+        let mut loaded_inline = [NOT_LOADED_AT; 32];
         let mut loaded_heap;
-        let loaded: &mut [Placement] = if table.len() <= loaded_inline.len() {
+        let loaded: &mut [PackedPlacement] = if table.len() <= loaded_inline.len() {
             &mut loaded_inline[..table.len()]
         } else {
-            loaded_heap = vec![NOT_LOADED; table.len()];
+            loaded_heap = vec![NOT_LOADED_AT; table.len()];
             &mut loaded_heap
         };
-        for (index, sh) in table.iter().enumerate() {
-            let flags = sh.sh_flags(LE);
-            if flags & u64::from(elf::SHF_ALLOC) == 0 {
-                continue;
-            }
-            let name = match section_names.checked(sh.sh_name(LE)) {
-                Some(name) => name,
-                None => {
-                    let name = table.section_name(LE, sh).map_err(malformed)?;
-                    std::str::from_utf8(name).map_err(|_| {
-                        Error::MalformedElf(format!("section {index} has a non-UTF-8 name"))
-                    })?
-                }
-            };
-            if flags & u64::from(elf::SHF_TLS) != 0 {
-                return Err(Error::Unsupported {
-                    arch,
-                    what: "thread-local storage",
-                    detail: format!(
-                        "section {name} (thread-local variables cannot be loaded in memory)"
-                    ),
-                });
-            }
-            let sh_type = sh.sh_type(LE);
-            if matches!(
-                sh_type,
-                elf::SHT_INIT_ARRAY | elf::SHT_FINI_ARRAY | elf::SHT_PREINIT_ARRAY
-            ) || name.starts_with(".ctors")
-                || name.starts_with(".dtors")
-            {
-                return Err(Error::Unsupported {
-                    arch,
-                    what: "constructors or destructors",
-                    detail: format!(
-                        "section {name} (global constructors are never run by the loader)"
-                    ),
-                });
-            }
-            let size = sh.sh_size(LE);
-            if size == 0 {
-                continue;
-            }
-            let align = sh.sh_addralign(LE).max(1);
-            if !align.is_power_of_two() || align > MAX_SECTION_ALIGN {
-                return Err(Error::MalformedElf(format!(
-                    "section {name}: alignment {align} is not a power of two up to {MAX_SECTION_ALIGN}"
-                )));
-            }
-            let data = if sh_type == elf::SHT_NOBITS {
-                None
-            } else {
-                let bytes = sh.data(LE, data).map_err(|_| {
-                    Error::MalformedElf(format!("section {name}: contents lie outside the file"))
-                })?;
-                Some(bytes)
-            };
-            let class = if flags & u64::from(elf::SHF_EXECINSTR) != 0 {
-                SectionClass::Code
-            } else if flags & u64::from(elf::SHF_WRITE) != 0 {
-                SectionClass::Writable
-            } else {
-                SectionClass::ReadOnly
-            };
-            loaded[index] = sections.len() as Placement;
-            sections.push(Section {
-                name,
-                class,
-                data,
-                size,
-                align,
-            });
-        }
-
+        let sections = loaded_sections(header, &table, data, arch, loaded)?;
         let symtab = table
             .symbols(LE, data, elf::SHT_SYMTAB)
             .map_err(malformed)?;
         let names = Names::of(&table, symtab.string_section(), data);
-        let raw_symbols = symtab.symbols();
-        let mut undefined = Vec::new();
-        // Listable: mostly the globals, which follow the locals (the
-        // table's `sh_info` is the first global's index).
-        let globals = raw_symbols
-            .len()
-            .saturating_sub(symtab_first_global(&table, &symtab));
-        let mut listable = Vec::with_capacity(globals + 4);
-        // Every name offset below this lies in a complete table (see
-        // `Names`).
-        let names_checked = if names.complete {
-            names.all.map_or(0, str::len)
-        } else {
-            0
-        };
-        // One record a symbol, collected from an exact-size iterator (a
-        // push per symbol was a quarter of parsing a large kernel); the
-        // first symbol that fails a check is noted and its error made
-        // after the loop, by `SymbolChecks::error`.
-        let mut first_bad = None;
-        // The closure owns copies of what it reads, so they stay in
-        // registers (captured by reference, each was a load per symbol).
-        let (undefined_out, listable_out, first_bad_out) =
-            (&mut undefined, &mut listable, &mut first_bad);
         let checks = SymbolChecks {
             symtab: &symtab,
             names: &names,
             loaded,
             arch,
         };
-        let loaded_ref = checks.loaded;
-        // The slow paths' tables by one reference: fewer values for the
-        // loop to keep.
-        let checks = &checks;
-        let placements: Vec<Located> = raw_symbols
-            .iter()
-            .enumerate()
-            .map(move |(i, sym)| {
-                let shndx = sym.st_shndx(LE);
-                let placement = if shndx != elf::SHN_UNDEF && shndx < elf::SHN_LORESERVE {
-                    // NOT_LOADED unless loaded; `None` past the table.
-                    loaded_ref.get(usize::from(shndx)).copied()
-                } else {
-                    checks.special_placement(i, sym, undefined_out).ok()
-                };
-                // Names are decoded when used; here only whether there is
-                // one (outside the checked table: rare).
-                let bad_name = sym.st_name(LE) as usize >= names_checked
-                    && checks.checked_name(i, sym).is_err();
-                let Some(placement) = placement.filter(|_| !bad_name) else {
-                    first_bad_out.get_or_insert(i);
-                    return Located {
-                        value: 0,
-                        placement: NOT_LOADED,
-                        other: 0,
-                    };
-                };
-                // Symbol 0 is the table's null entry, never listed.
-                if LISTABLE[usize::from(sym.st_info)] && placement != UNDEFINED && i != 0 {
-                    listable_out.push(i as u32);
-                }
-                Located {
-                    value: sym.st_value(LE),
-                    placement,
-                    other: sym.st_other,
-                }
-            })
-            .collect();
-        if let Some(i) = first_bad {
-            return Err(checks.error(i));
-        }
-
-        let mut rela_sets = Vec::new();
-        let mut reloc_count = 0;
-        let targets = arch.target_index();
-        let mut indirect = Vec::new();
-        for (index, sh) in table.iter().enumerate() {
-            let sh_type = sh.sh_type(LE);
-            if sh_type != elf::SHT_RELA && sh_type != elf::SHT_REL {
-                continue;
-            }
-            let target = sh.sh_info(LE) as usize;
-            let Some(&target_pos) = loaded.get(target).filter(|&&p| p != NOT_LOADED) else {
-                // Relocations of sections we do not load (debug info,
-                // address-significance tables) are dropped with them.
-                continue;
-            };
-            if sh_type == elf::SHT_REL {
-                return Err(Error::Unsupported {
-                    arch,
-                    what: "SHT_REL relocation section",
-                    detail: format!(
-                        "section {index} (implicit addends are not used by any supported architecture)"
-                    ),
-                });
-            }
-            let entries: &[elf::Rela64<LittleEndian>] = data
-                .read_slice_at(sh.sh_offset(LE), sh.sh_size(LE) as usize / 24)
-                .map_err(|_| {
-                    Error::MalformedElf(format!("relocation section {index} lies outside the file"))
-                })?;
-            if let Err(symbol) = scan_relocations(entries, targets, &placements, &mut indirect) {
-                return Err(Error::MalformedElf(format!(
-                    "relocation in section {index} refers to symbol {symbol}, past the symbol table"
-                )));
-            }
-            rela_sets.push(RelaSet {
-                section: target_pos as usize,
-                first: reloc_count,
-                entries,
-            });
-            reloc_count += entries.len();
-        }
-
+        let symbols = checks.read_all(symtab_first_global(&table, &symtab))?;
+        let (rela_sets, reloc_count) =
+            rela_sets(&table, data, loaded, symbols.placements.len(), arch)?;
         Ok(Object {
             sections,
-            raw_symbols,
-            placements,
-            undefined,
+            raw_symbols: symtab.symbols(),
+            placements: symbols.placements,
+            undefined: symbols.undefined,
             symtab,
             table,
             names,
             rela_sets,
             reloc_count,
-            indirect,
-            listable,
+            listable: symbols.listable,
         })
     }
 
@@ -757,7 +785,7 @@ impl<'a> Object<'a> {
     /// Where symbol `index` lies.
     #[inline]
     pub fn placement(&self, index: usize) -> Placement {
-        self.placements[index].placement
+        self.placements[index].placement()
     }
 
     /// How many symbols a logged link may list: the listable ones and the
@@ -767,8 +795,7 @@ impl<'a> Object<'a> {
             .iter()
             .zip(&self.placements)
             .filter(|(sym, at)| {
-                at.placement != UNDEFINED
-                    && !matches!(sym.st_type(), elf::STT_SECTION | elf::STT_FILE)
+                at.at != UNDEFINED_AT && !matches!(sym.st_type(), elf::STT_SECTION | elf::STT_FILE)
             })
             .count()
     }
@@ -777,18 +804,6 @@ impl<'a> Object<'a> {
     #[inline]
     pub fn placements(&self) -> &[Located] {
         &self.placements
-    }
-
-    /// The raw value (`st_value`) of symbol `index`.
-    #[inline]
-    pub fn value(&self, index: usize) -> u64 {
-        self.placements[index].value
-    }
-
-    /// The `st_other` byte of symbol `index` (ppc64 local entry).
-    #[inline]
-    pub fn other(&self, index: usize) -> u8 {
-        self.placements[index].other
     }
 
     /// What listing reads of symbol `index`, from one read of its entry;
@@ -804,7 +819,7 @@ impl<'a> Object<'a> {
             sym,
             kind: sym.st_type(),
             binding: sym.st_bind(),
-            placement: located.placement,
+            placement: located.placement(),
             value: located.value,
             size: sym.st_size(LE),
         })
@@ -821,8 +836,8 @@ impl<'a> Object<'a> {
         }
         // Name section symbols after their section, for logs.
         match self.placement(index) {
-            UNDEFINED | ABSOLUTE => name,
-            NOT_LOADED => self
+            Placement::Undefined | Placement::Absolute => name,
+            Placement::NotLoaded => self
                 .symtab
                 .symbol_section(LE, sym, object::SymbolIndex(index))
                 .ok()
@@ -831,7 +846,7 @@ impl<'a> Object<'a> {
                 .and_then(|s| self.table.section_name(LE, s).ok())
                 .and_then(|n| std::str::from_utf8(n).ok())
                 .unwrap_or(name),
-            pos => self.sections[pos as usize].name,
+            Placement::Section(pos) => self.sections[pos].name,
         }
     }
 
@@ -839,8 +854,8 @@ impl<'a> Object<'a> {
     pub fn symbol(&self, index: usize) -> Symbol<'a> {
         let sym = &self.raw_symbols[index];
         let def = match self.placement(index) {
-            UNDEFINED => SymbolDef::Undefined,
-            ABSOLUTE => SymbolDef::Absolute(sym.st_value(LE)),
+            Placement::Undefined => SymbolDef::Undefined,
+            Placement::Absolute => SymbolDef::Absolute(sym.st_value(LE)),
             _ => SymbolDef::Section {
                 section: self
                     .symtab
@@ -861,31 +876,6 @@ impl<'a> Object<'a> {
     /// The loaded section symbol `index` is defined in, if any.
     #[inline]
     pub fn symbol_section(&self, index: usize) -> Option<usize> {
-        match self.placement(index) {
-            UNDEFINED | ABSOLUTE | NOT_LOADED => None,
-            pos => Some(pos as usize),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn nul_position_finds_the_first_zero() {
-        for len in 0..40 {
-            for zero in 0..=len {
-                // Bytes that trip the word trick's borrows (0x01, 0x80, 0xff)
-                // around the zero.
-                let mut bytes: Vec<u8> = (0..len).map(|i| [1u8, 0x80, 0xff, b'a'][i % 4]).collect();
-                if zero < len {
-                    bytes[zero] = 0;
-                    if zero + 1 < len {
-                        bytes[zero + 1] = 0;
-                    }
-                }
-                let expected = bytes.iter().position(|&b| b == 0);
-                assert_eq!(super::nul_position(&bytes), expected, "{bytes:?}");
-            }
-        }
+        self.placements[index].section()
     }
 }

@@ -13,6 +13,7 @@
 //! ever writable and executable either way.
 
 use super::elf::{Object, SectionClass};
+use super::tables::Tables;
 use crate::arch::ArchDef;
 use crate::error::{Error, Result};
 
@@ -43,16 +44,10 @@ pub struct Segment {
 pub struct Layout {
     /// Image offset of each loaded section (indexed like `Object::sections`).
     pub section_offsets: Vec<u64>,
+    /// Image offset of the object's GOT and of its first stub.
     pub got_offset: u64,
-    /// GOT slot index of each symbol (see [`Layout::got_slot_of`]).
-    got_slots: SymbolSlots,
-    /// Symbols with slots, in slot order.
-    pub got_symbols: Vec<usize>,
     pub stub_offset: u64,
-    /// Stub index of each symbol (see [`Layout::stub_of`]).
-    stubs: SymbolSlots,
-    /// Symbols with stubs, in stub order.
-    pub stub_symbols: Vec<usize>,
+    /// Bytes of one stub.
     pub stub_size: u64,
     /// Shared by every layout of a batch.
     pub segments: std::sync::Arc<[Segment]>,
@@ -62,83 +57,8 @@ pub struct Layout {
     pub align: u64,
 }
 
-/// A slot (GOT entry or stub) number per symbol that has one: (symbol,
-/// slot) pairs sorted by symbol, found by binary search (a hash map lookup
-/// per branch was a tenth of a small load; a vector over every symbol, an
-/// allocation and fill the size of the symbol table for one slot).
-#[derive(Debug, Clone, Default)]
-struct SymbolSlots(Vec<(u32, u32)>);
-
-impl SymbolSlots {
-    /// The slot of `sym`, if it has one.
-    fn get(&self, sym: usize) -> Option<usize> {
-        let k = self
-            .0
-            .binary_search_by_key(&sym, |&(s, _)| s as usize)
-            .ok()?;
-        Some(self.0[k].1 as usize)
-    }
-
-    /// The slot of `sym`, given the next one (pushing `sym` on `order`)
-    /// if it has none yet.
-    fn get_or_add(&mut self, sym: usize, order: &mut Vec<usize>) {
-        if let Err(k) = self.0.binary_search_by_key(&sym, |&(s, _)| s as usize) {
-            self.0.insert(k, (sym as u32, order.len() as u32));
-            order.push(sym);
-        }
-    }
-}
-
-impl Layout {
-    /// The GOT slot number of `sym`, if it has one.
-    #[inline]
-    pub fn got_slot_of(&self, sym: usize) -> Option<usize> {
-        self.got_slots.get(sym)
-    }
-
-    /// The stub number of `sym`, if it has one.
-    #[inline]
-    pub fn stub_of(&self, sym: usize) -> Option<usize> {
-        self.stubs.get(sym)
-    }
-}
-
 fn align_up(v: u64, a: u64) -> u64 {
     v.div_ceil(a) * a
-}
-
-/// GOT slots and stubs one object needs.
-struct Indirections {
-    got_slots: SymbolSlots,
-    got_symbols: Vec<usize>,
-    stubs: SymbolSlots,
-    stub_symbols: Vec<usize>,
-}
-
-impl Indirections {
-    /// Which symbols need GOT slots and stubs (known before any address
-    /// is, so the image size is fixed up front).
-    fn of(obj: &Object<'_>, def: &dyn ArchDef) -> Indirections {
-        let mut ind = Indirections {
-            got_slots: SymbolSlots::default(),
-            got_symbols: Vec::new(),
-            stubs: SymbolSlots::default(),
-            stub_symbols: Vec::new(),
-        };
-        for &(symbol, branch) in &obj.indirect {
-            let symbol = symbol as usize;
-            if !branch {
-                ind.got_slots.get_or_add(symbol, &mut ind.got_symbols);
-            } else if def.special_symbol(obj.symbol_name(symbol)).is_none() {
-                // A branch to a symbol defined outside the object: only
-                // those can be out of reach (the object itself is far
-                // smaller than any branch range that has a stub form).
-                ind.got_slots.get_or_add(symbol, &mut ind.got_symbols);
-                ind.stubs.get_or_add(symbol, &mut ind.stub_symbols);
-            }
-        }
-        ind
-    }
 }
 
 /// The cursor of a layout being planned: places sections, closes
@@ -208,15 +128,15 @@ impl Planner<'_> {
 }
 
 impl Layout {
-    /// Decides the layout of one object: which symbols need GOT slots and
-    /// stubs, then where every section goes.
+    /// Decides where every section, the GOT and the stubs of one object go.
     pub fn plan(
         obj: &Object<'_>,
+        tables: &Tables,
         def: &dyn ArchDef,
         page_size: u64,
         separate_read_only: bool,
     ) -> Result<Layout> {
-        let mut layouts = Layout::plan_many(&[obj], def, page_size, separate_read_only)?;
+        let mut layouts = Layout::plan_many(&[(obj, tables)], def, page_size, separate_read_only)?;
         Ok(layouts.pop().expect("one layout per object"))
     }
 
@@ -227,7 +147,7 @@ impl Layout {
     /// offsets of the common image and carries the common segments, size
     /// and alignment.
     pub fn plan_many(
-        objs: &[&Object<'_>],
+        objs: &[(&Object<'_>, &Tables)],
         def: &dyn ArchDef,
         page_size: u64,
         separate_read_only: bool,
@@ -240,8 +160,10 @@ impl Layout {
                 detail: format!("{page_size} is not a power of two"),
             });
         }
-        let ind: Vec<Indirections> = objs.iter().map(|o| Indirections::of(o, def)).collect();
-        let mut offsets: Vec<Vec<u64>> = objs.iter().map(|o| vec![0; o.sections.len()]).collect();
+        let mut offsets: Vec<Vec<u64>> = objs
+            .iter()
+            .map(|(o, _)| vec![0; o.sections.len()])
+            .collect();
         let mut got_offsets = vec![0; objs.len()];
         let mut stub_offsets = vec![0; objs.len()];
         let mut p = Planner {
@@ -252,18 +174,19 @@ impl Layout {
             segments: Vec::new(),
             def,
         };
-        let stub_size = def.stub_size() as u64;
+        let stub = def.stub();
+        let stub_size = stub.code.len() as u64;
 
         // Code, then stubs, of every object.
         let start = p.cursor;
-        for (k, &obj) in objs.iter().enumerate() {
+        for (k, &(obj, tables)) in objs.iter().enumerate() {
             for (i, s) in obj.sections.iter().enumerate() {
                 if s.class == SectionClass::Code {
                     p.place(obj, i, &mut offsets[k])?;
                 }
             }
-            let stubs = stub_size * ind[k].stub_symbols.len() as u64;
-            stub_offsets[k] = p.reserve(def.stub_align(), stubs)?;
+            let stubs = stub_size * tables.stub_symbols.len() as u64;
+            stub_offsets[k] = p.reserve(stub.align, stubs)?;
         }
         if separate_read_only {
             p.close(start, Protection::ReadExecute);
@@ -272,8 +195,8 @@ impl Layout {
         // GOT, GOT-adjacent sections, read-only data: their own read-only
         // pages, or after the code in its read + execute pages.
         let start = if separate_read_only { p.cursor } else { start };
-        for (k, &obj) in objs.iter().enumerate() {
-            got_offsets[k] = p.reserve(8, 8 * ind[k].got_symbols.len() as u64)?;
+        for (k, &(obj, tables)) in objs.iter().enumerate() {
+            got_offsets[k] = p.reserve(8, 8 * tables.got_symbols.len() as u64)?;
             for (i, s) in obj.sections.iter().enumerate() {
                 if p.is_adjacent(s.name) {
                     p.place(obj, i, &mut offsets[k])?;
@@ -297,7 +220,7 @@ impl Layout {
         );
 
         let start = p.cursor;
-        for (k, &obj) in objs.iter().enumerate() {
+        for (k, &(obj, _)) in objs.iter().enumerate() {
             for (i, s) in obj.sections.iter().enumerate() {
                 if s.class == SectionClass::Writable && !p.is_adjacent(s.name) {
                     p.place(obj, i, &mut offsets[k])?;
@@ -317,18 +240,13 @@ impl Layout {
             });
         }
         let segments: std::sync::Arc<[Segment]> = p.segments.into();
-        Ok(ind
+        Ok(offsets
             .into_iter()
-            .zip(offsets)
             .enumerate()
-            .map(|(k, (ind, section_offsets))| Layout {
+            .map(|(k, section_offsets)| Layout {
                 section_offsets,
                 got_offset: got_offsets[k],
-                got_slots: ind.got_slots,
-                got_symbols: ind.got_symbols,
                 stub_offset: stub_offsets[k],
-                stubs: ind.stubs,
-                stub_symbols: ind.stub_symbols,
                 stub_size,
                 segments: segments.clone(),
                 size: p.cursor,

@@ -2,6 +2,10 @@
 //! wrote, in a stable, symbolic form (snapshots never contain a raw
 //! address of a symbol, only of the fixed test base).
 
+use super::apply::{Ctx, Reached};
+use super::elf::SymbolDef;
+use crate::arch::SpecialSymbol;
+use crate::error::Result;
 use std::fmt;
 
 /// Where a relocation's target was found.
@@ -112,5 +116,72 @@ impl fmt::Display for SignedHex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { '-' } else { '+' };
         write!(f, "{sign}{:#x}", self.0.unsigned_abs())
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// The log's record of relocation `index`, of kind `type_name`, which
+    /// reached its target as `reached`, computed `value` and changed the
+    /// field from `before` to `after`.
+    pub(super) fn record(
+        &self,
+        index: usize,
+        type_name: &'static str,
+        reached: Reached,
+        value: i64,
+        before: &[u8],
+        after: &[u8],
+    ) -> Result<RelocRecord> {
+        let obj = &self.p.obj;
+        let r = obj.reloc(index);
+        Ok(RelocRecord {
+            section: obj.sections[r.section].name.to_string(),
+            offset: r.offset,
+            r_type: r.r_type,
+            type_name,
+            symbol: obj.symbol_name(r.symbol).to_string(),
+            addend: r.addend,
+            target: self.describe_reached(reached)?,
+            place: (self.base + self.p.layout.section_offsets[r.section]).wrapping_add(r.offset),
+            value,
+            before: before.to_vec(),
+            after: after.to_vec(),
+        })
+    }
+
+    /// The log's description of how a relocation reached its target.
+    fn describe_reached(&self, reached: Reached) -> Result<TargetDesc> {
+        let name = |sym: usize| self.p.obj.symbol_name(sym).to_string();
+        Ok(match reached {
+            Reached::Nothing => TargetDesc::None,
+            Reached::Symbol(sym) => self.desc_symbol(sym),
+            Reached::GotSlot(sym) => TargetDesc::GotSlot(name(sym)),
+            Reached::Stub(sym) => TargetDesc::Stub(name(sym)),
+            Reached::GotBase => TargetDesc::GotBase,
+            Reached::TocBase => TargetDesc::TocBase,
+            Reached::Paired(high) => {
+                let (_, inner) = self.value(high, &self.p.obj.reloc(high), 1)?;
+                TargetDesc::Paired(Box::new(self.describe_reached(inner)?))
+            }
+        })
+    }
+
+    /// Symbol `sym` as the log names it.
+    pub(super) fn desc_symbol(&self, sym: usize) -> TargetDesc {
+        let obj = &self.p.obj;
+        let s = obj.symbol(sym);
+        match (s.def, obj.symbol_section(sym)) {
+            (SymbolDef::Section { value, .. }, Some(pos)) => TargetDesc::Defined {
+                symbol: (!s.is_section()).then(|| s.name.to_string()),
+                section: obj.sections[pos].name.to_string(),
+                offset: value,
+            },
+            (SymbolDef::Absolute(v), _) => TargetDesc::Absolute(v),
+            _ => match self.p.def.special_symbol(s.name) {
+                Some(SpecialSymbol::GotBase) => TargetDesc::GotBase,
+                Some(SpecialSymbol::TocBase) => TargetDesc::TocBase,
+                None => TargetDesc::External(s.name.to_string()),
+            },
+        }
     }
 }
