@@ -259,7 +259,8 @@ impl Args {
                     for round in 1..=5 {
                         let faults = minor_faults();
                         let t = cpu_now();
-                        let p = Prepared::batch(&objects, arch, &LinkOptions::host());
+                        let p =
+                            Prepared::batch(objects.iter().copied(), arch, &LinkOptions::host());
                         black_box(p.expect("parse"));
                         let prepare = cpu_now() - t;
                         let t = cpu_now();

@@ -300,7 +300,7 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
 /// br   x16
 /// brk  #0                 // padding: never reached
 /// ```
-static STUB_CODE: [[u8; 4]; 4] = le_words([0x9000_0010, 0xf940_0210, 0xd61f_0200, 0xd420_0000]);
+static STUB_CODE: [u8; 16] = le_words![0x9000_0010, 0xf940_0210, 0xd61f_0200, 0xd420_0000];
 
 static TABLES: ArchTables = ArchTables {
     arch: Arch::Aarch64,
@@ -308,7 +308,7 @@ static TABLES: ArchTables = ArchTables {
     kinds: TABLE,
     refused: REFUSED,
     stub: StubTemplate {
-        code: STUB_CODE.as_flattened(),
+        code: &STUB_CODE,
         align: 16,
         fixups: &[
             StubFixup {

@@ -294,12 +294,12 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
 /// The stub's instructions before patching: `pcaddu12i $t3, 0`,
 /// `ld.d $t3, $t3, 0`, `jirl $zero, $t3, 0`, `break 0`.
 const T3: u32 = 15;
-static STUB_CODE: [[u8; 4]; 4] = le_words([
+static STUB_CODE: [u8; 16] = le_words![
     0x1c00_0000 | T3,
     0x28c0_0000 | (T3 << 5) | T3,
     0x4c00_0000 | (T3 << 5),
     0x002a_0000,
-]);
+];
 
 /// `pcaddu12i` + `ld.d` addressing of the stub's GOT slot: the exact
 /// PC-relative offset (no paging, unlike `pcalau12i`), high part rounded
@@ -317,7 +317,7 @@ static TABLES: ArchTables = ArchTables {
     kinds: TABLE,
     refused: REFUSED,
     stub: StubTemplate {
-        code: STUB_CODE.as_flattened(),
+        code: &STUB_CODE,
         align: 16,
         fixups: &[StubFixup {
             at: 0,

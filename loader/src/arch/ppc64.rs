@@ -355,7 +355,7 @@ pub(crate) const LD_R2_24_R1: u32 = 0xe841_0018;
 /// mtctr r12
 /// bctr
 /// ```
-static STUB_CODE: [[u8; 4]; 8] = le_words([
+static STUB_CODE: [u8; 32] = le_words![
     0xf841_0018, // std r2,24(r1)
     0x3d80_0000, // lis r12,target@highest
     0x618c_0000, // ori r12,r12,target@higher
@@ -364,7 +364,7 @@ static STUB_CODE: [[u8; 4]; 8] = le_words([
     0x618c_0000, // ori r12,r12,target@l
     0x7d89_03a6, // mtctr r12
     0x4e80_0420, // bctr
-]);
+];
 
 /// A field of the stub holding one halfword of the target's address.
 const fn stub_half(at: u8, encoding: &'static Encoding) -> StubFixup {
@@ -383,7 +383,7 @@ static TABLES: ArchTables = ArchTables {
     kinds: TABLE,
     refused: REFUSED,
     stub: StubTemplate {
-        code: STUB_CODE.as_flattened(),
+        code: &STUB_CODE,
         align: 16,
         fixups: &[
             stub_half(4, &H16_HIGHEST),

@@ -267,7 +267,7 @@ pub(crate) static REFUSED: &[(u32, &str, &str)] = &[
 /// The stub before patching: `auipc t1, 0`, `ld t1, 0(t1)`, `jr t1`
 /// (`jalr x0, 0(t1)`), `nop`; `auipc` + `ld` address the GOT slot as
 /// `auipc` + `jalr` of a `call` do their target.
-static STUB_CODE: [[u8; 4]; 4] = le_words([0x0000_0317, 0x0003_3303, 0x0003_0067, 0x0000_0013]);
+static STUB_CODE: [u8; 16] = le_words![0x0000_0317, 0x0003_3303, 0x0003_0067, 0x0000_0013];
 
 static TABLES: ArchTables = ArchTables {
     arch: Arch::Riscv64,
@@ -275,7 +275,7 @@ static TABLES: ArchTables = ArchTables {
     kinds: TABLE,
     refused: REFUSED,
     stub: StubTemplate {
-        code: STUB_CODE.as_flattened(),
+        code: &STUB_CODE,
         align: 16,
         fixups: &[StubFixup {
             at: 0,

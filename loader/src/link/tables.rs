@@ -37,13 +37,13 @@ impl Tables {
                     }
                     // Parsing checked that every relocation names a symbol
                     // of the table.
-                    Some(Target::Branch) if !placements[symbol].is_in_section() => {
-                        if tables.stubs.get(symbol).is_none()
-                            && def.special_symbol(obj.symbol_name(symbol)).is_none()
-                        {
-                            tables.got_slots.add(symbol, &mut tables.got_symbols);
-                            tables.stubs.add(symbol, &mut tables.stub_symbols);
-                        }
+                    Some(Target::Branch)
+                        if !placements[symbol].is_in_section()
+                            && tables.stubs.get(symbol).is_none()
+                            && def.special_symbol(obj.symbol_name(symbol)).is_none() =>
+                    {
+                        tables.got_slots.add(symbol, &mut tables.got_symbols);
+                        tables.stubs.add(symbol, &mut tables.stub_symbols);
                     }
                     _ => {}
                 }

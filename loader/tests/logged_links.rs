@@ -1,9 +1,7 @@
-//! The linker's direct path (whole-word `S + A` / `S + A - P` relocations
-//! to the object's own symbols, taken when no log is kept) against the
-//! general path (taken for every relocation when a log is kept), which is
-//! the definition: every fifth corpus kernel, compiled for every
-//! architecture, must link to the same bytes, or fail with the same
-//! error, both ways.
+//! The relocation engine is one loop compiled twice: with a log (tests,
+//! snapshots) and without (loads). Both must write the same bytes: every
+//! fifth corpus kernel, compiled for every architecture, links to the
+//! same image, or fails with the same error, both ways.
 
 use loader::link::{link, LinkOptions};
 use loader::{Arch, Compiler, Cpu, Language};
@@ -36,7 +34,7 @@ fn kernels(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn direct_and_general_paths_link_the_same_bytes() {
+fn logged_and_unlogged_links_write_the_same_bytes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/kernels");
     let mut files = Vec::new();
     kernels(&root, &mut files);
@@ -47,7 +45,7 @@ fn direct_and_general_paths_link_the_same_bytes() {
         root.display()
     );
     let logged = LinkOptions::default();
-    let direct = LinkOptions {
+    let unlogged = LinkOptions {
         record_log: false,
         ..LinkOptions::default()
     };
@@ -64,19 +62,19 @@ fn direct_and_general_paths_link_the_same_bytes() {
                 continue;
             };
             let a = link(&object, arch, BASE, &resolve, &logged);
-            let b = link(&object, arch, BASE, &resolve, &direct);
+            let b = link(&object, arch, BASE, &resolve, &unlogged);
             match (a, b) {
                 (Ok(a), Ok(b)) => {
                     assert!(
                         a.bytes == b.bytes,
-                        "{arch} {}: the paths disagree",
+                        "{arch} {}: the logged and unlogged links disagree",
                         path.display()
                     );
                     compared += 1;
                 }
                 (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
                 (a, b) => panic!(
-                    "{arch} {}: logged {:?}, direct {:?}",
+                    "{arch} {}: logged {:?}, unlogged {:?}",
                     path.display(),
                     a.err(),
                     b.err()
