@@ -3,10 +3,14 @@
 //! and depends on the system's dynamic loader: exactly why it makes a good
 //! independent oracle for the in-memory loader.
 
+use crate::arch::Arch;
 use crate::compile::Compiler;
 use crate::error::{Error, Result};
-use crate::link::{LinkOptions, Prepared};
 use crate::resolve::Resolver;
+use object::elf;
+use object::read::elf::{ElfFile64, FileHeader};
+use object::{LittleEndian as LE, Object, ObjectSection, ObjectSymbol, RelocationTarget};
+use std::collections::HashSet;
 use std::ffi::{CStr, CString};
 use std::process::Command;
 
@@ -63,10 +67,9 @@ impl DlopenLibrary {
     ) -> Result<Self> {
         let span = tracing::debug_span!("dlopen_load", arch = %compiler.arch);
         let _enter = span.enter();
-        let prepared = Prepared::new(object, compiler.arch, &LinkOptions::default())?;
+        let undefined = referenced_undefined_symbols(object, compiler.arch)?;
         let from_archives = archive_symbols(link_args)?;
-        let defsyms: Vec<String> = prepared
-            .undefined_symbols()
+        let defsyms: Vec<String> = undefined
             .into_iter()
             .filter(|name| !from_archives.contains(*name))
             .filter_map(|name| {
@@ -131,9 +134,59 @@ impl DlopenLibrary {
     }
 }
 
+/// The undefined symbols that a relocation of a loaded (`SHF_ALLOC`)
+/// section refers to, in symbol-table order, without the ABI's
+/// linker-defined ones (lld defines those itself). Read with `object`'s own
+/// ELF reader, not the loader's parser: the oracle must not share its bugs.
+fn referenced_undefined_symbols(object: &[u8], arch: Arch) -> Result<Vec<&str>> {
+    let malformed = |e: object::Error| Error::MalformedElf(e.to_string());
+    let file = ElfFile64::<LE>::parse(object).map_err(malformed)?;
+    let header = file.elf_header();
+    if header.e_type(LE) != elf::ET_REL {
+        return Err(Error::MalformedElf(format!(
+            "e_type {} is not ET_REL: only relocatable objects (clang -c) are loaded",
+            header.e_type(LE)
+        )));
+    }
+    let machine = header.e_machine(LE);
+    if machine != arch.elf_machine() {
+        return Err(Error::WrongMachine {
+            expected: arch,
+            found: machine,
+            found_name: Arch::from_elf_machine(machine).map_or("unknown", Arch::name),
+        });
+    }
+    let mut referenced = HashSet::new();
+    for section in file.sections() {
+        let object::SectionFlags::Elf { sh_flags } = section.flags() else {
+            continue;
+        };
+        if sh_flags & u64::from(elf::SHF_ALLOC) == 0 {
+            continue;
+        }
+        for (_, relocation) in section.relocations() {
+            if let RelocationTarget::Symbol(index) = relocation.target() {
+                referenced.insert(index);
+            }
+        }
+    }
+    let def = arch.def();
+    let mut names = Vec::new();
+    for symbol in file.symbols() {
+        if !symbol.is_undefined() || !referenced.contains(&symbol.index()) {
+            continue;
+        }
+        let name = symbol.name().map_err(malformed)?;
+        if !name.is_empty() && def.special_symbol(name).is_none() {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
 /// The global symbols defined by the archives (`*.a`) among `link_args`.
-fn archive_symbols(link_args: &[String]) -> Result<std::collections::HashSet<String>> {
-    let mut names = std::collections::HashSet::new();
+fn archive_symbols(link_args: &[String]) -> Result<HashSet<String>> {
+    let mut names = HashSet::new();
     for arg in link_args.iter().filter(|a| a.ends_with(".a")) {
         let data = std::fs::read(arg).map_err(|source| Error::Os {
             op: "reading a dlopen link archive",
@@ -158,5 +211,82 @@ impl Drop for DlopenLibrary {
     fn drop(&mut self) {
         // SAFETY: `handle` came from dlopen and is closed exactly once.
         unsafe { libc::dlclose(self.handle) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object::write::{Object as WriteObject, Relocation, Symbol, SymbolSection};
+    use object::{Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind};
+    use object::{SymbolFlags, SymbolKind, SymbolScope};
+
+    /// An x86_64 object whose `.text` refers to `called` and
+    /// `_GLOBAL_OFFSET_TABLE_`, whose debug section refers to `debug_only`,
+    /// and which declares `unused` without referring to it.
+    fn object_with_references() -> Vec<u8> {
+        let mut obj = WriteObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+        let text = obj.add_section(Vec::new(), b".text".to_vec(), SectionKind::Text);
+        obj.append_section_data(text, &[0x90; 16], 16);
+        let debug = obj.add_section(Vec::new(), b".debug_info".to_vec(), SectionKind::Debug);
+        obj.append_section_data(debug, &[0; 8], 1);
+        let mut undefined = |name: &str| {
+            obj.add_symbol(Symbol {
+                name: name.as_bytes().to_vec(),
+                value: 0,
+                size: 0,
+                kind: SymbolKind::Unknown,
+                scope: SymbolScope::Unknown,
+                weak: false,
+                section: SymbolSection::Undefined,
+                flags: SymbolFlags::None,
+            })
+        };
+        let (called, got, debug_only) = (
+            undefined("called"),
+            undefined("_GLOBAL_OFFSET_TABLE_"),
+            undefined("debug_only"),
+        );
+        undefined("unused");
+        let pc32 = RelocationFlags::Elf {
+            r_type: elf::R_X86_64_PC32,
+        };
+        for (section, offset, symbol) in [(text, 0, called), (text, 4, got), (debug, 0, debug_only)]
+        {
+            let relocation = Relocation {
+                offset,
+                symbol,
+                addend: -4,
+                flags: pc32,
+            };
+            obj.add_relocation(section, relocation).unwrap();
+        }
+        obj.write().unwrap()
+    }
+
+    #[test]
+    fn only_undefined_symbols_loaded_code_refers_to_are_bound() {
+        let object = object_with_references();
+        let names = referenced_undefined_symbols(&object, Arch::X86_64).unwrap();
+        assert_eq!(names, ["called"]);
+    }
+
+    #[test]
+    fn an_object_of_another_machine_is_refused() {
+        let object = object_with_references();
+        let e = referenced_undefined_symbols(&object, Arch::Aarch64).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::WrongMachine {
+                    expected: Arch::Aarch64,
+                    found: elf::EM_X86_64,
+                    found_name: "x86_64",
+                }
+            ),
+            "{e:?}"
+        );
+        let e = referenced_undefined_symbols(b"not an object", Arch::X86_64).unwrap_err();
+        assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
     }
 }
