@@ -37,11 +37,7 @@ impl Jit {
     pub fn load_batch(&self, objects: &[(&str, &[u8])]) -> Result<Module> {
         let arch = self.options().compiler.arch;
         if self.options().backend != Backend::InMemory {
-            return Err(Error::Unsupported {
-                arch,
-                what: "backend",
-                detail: "a batch is linked by the in-memory backend only".into(),
-            });
+            return Err(Error::BatchNeedsInMemoryBackend { arch });
         }
         let mut module = Module::load_batch_in_memory(
             objects,
@@ -72,11 +68,7 @@ impl Module {
         let bytes: Vec<&[u8]> = objects.iter().map(|(_, b)| *b).collect();
         let prepared = Prepared::batch(&bytes, arch, options)?;
         let Some(first) = prepared.first() else {
-            return Err(Error::Unsupported {
-                arch,
-                what: "batch",
-                detail: "no objects".into(),
-            });
+            return Err(Error::EmptyBatch { arch });
         };
         let mut mapping = Mapping::new(first.image_size(), first.image_align())?;
         let base = mapping.base();

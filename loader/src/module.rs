@@ -104,13 +104,8 @@ impl JitOptions {
     /// Options for the host architecture with the clang found on this
     /// machine (see [`crate::compile::find_clang`]).
     pub fn host() -> Result<JitOptions> {
-        let arch = Arch::host().ok_or_else(|| Error::Unsupported {
-            arch: Arch::X86_64,
-            what: "host architecture",
-            detail: std::env::consts::ARCH.to_string(),
-        })?;
         Ok(JitOptions {
-            compiler: Compiler::new(arch)?,
+            compiler: Compiler::new(host_arch()?)?,
             backend: Backend::default(),
             resolver: None,
             process_symbols: true,
@@ -211,13 +206,7 @@ impl Jit {
             }
             #[cfg(feature = "dlopen-fallback")]
             Backend::Dlopen => {
-                let arch = self.options.compiler.arch;
-                if Arch::host() != Some(arch) {
-                    return Err(Error::ForeignArch {
-                        arch,
-                        host: Arch::host().unwrap_or(Arch::X86_64),
-                    });
-                }
+                check_host(self.options.compiler.arch)?;
                 let lib = crate::dlopen::DlopenLibrary::load(
                     object,
                     &self.options.compiler,
@@ -378,26 +367,28 @@ pub(crate) fn export_hash(name: &str) -> u32 {
 pub(crate) fn check_page_size(arch: Arch, options: &LinkOptions) -> Result<()> {
     let host = page_size();
     if options.page_size == 0 || options.page_size % host != 0 {
-        return Err(Error::Unsupported {
+        return Err(Error::PageSizeNotHostMultiple {
             arch,
-            what: "page size",
-            detail: format!(
-                "{} is not a multiple of the host's {host}-byte pages",
-                options.page_size
-            ),
+            page_size: options.page_size,
+            host_page_size: host,
         });
     }
     Ok(())
 }
 
+/// The architecture of this process; `UnsupportedHost` if the loader has
+/// no tables for it.
+pub(crate) fn host_arch() -> Result<Arch> {
+    Arch::host().ok_or(Error::UnsupportedHost {
+        host: std::env::consts::ARCH,
+    })
+}
+
 /// `ForeignArch` unless `arch` is the host's: only host code is mapped.
 pub(crate) fn check_host(arch: Arch) -> Result<()> {
-    let host = Arch::host();
-    if host != Some(arch) {
-        return Err(Error::ForeignArch {
-            arch,
-            host: host.unwrap_or(Arch::X86_64),
-        });
+    let host = host_arch()?;
+    if host != arch {
+        return Err(Error::ForeignArch { arch, host });
     }
     Ok(())
 }
