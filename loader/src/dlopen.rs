@@ -143,18 +143,10 @@ fn referenced_undefined_symbols(object: &[u8], arch: Arch) -> Result<Vec<&str>> 
     let file = ElfFile64::<LE>::parse(object).map_err(malformed)?;
     let header = file.elf_header();
     if header.e_type(LE) != elf::ET_REL {
-        return Err(Error::MalformedElf(format!(
-            "e_type {} is not ET_REL: only relocatable objects (clang -c) are loaded",
-            header.e_type(LE)
-        )));
+        return Err(Error::not_relocatable(header.e_type(LE)));
     }
-    let machine = header.e_machine(LE);
-    if machine != arch.elf_machine() {
-        return Err(Error::WrongMachine {
-            expected: arch,
-            found: machine,
-            found_name: Arch::from_elf_machine(machine).map_or("unknown", Arch::name),
-        });
+    if header.e_machine(LE) != arch.elf_machine() {
+        return Err(Error::wrong_machine(arch, header.e_machine(LE)));
     }
     let mut referenced = HashSet::new();
     for section in file.sections() {

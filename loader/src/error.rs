@@ -157,5 +157,23 @@ pub enum Error {
     Dlopen(String),
 }
 
+impl Error {
+    /// The object is not relocatable (ELF type `e_type`).
+    pub(crate) fn not_relocatable(e_type: u16) -> Error {
+        Error::MalformedElf(format!(
+            "e_type {e_type} is not ET_REL: only relocatable objects (clang -c) are loaded"
+        ))
+    }
+
+    /// The object is for ELF machine `found`, not for `expected`.
+    pub(crate) fn wrong_machine(expected: Arch, found: u16) -> Error {
+        Error::WrongMachine {
+            expected,
+            found,
+            found_name: Arch::from_elf_machine(found).map_or("unknown", Arch::name),
+        }
+    }
+}
+
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

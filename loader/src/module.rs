@@ -363,8 +363,23 @@ pub(crate) fn export_hash(name: &str) -> u32 {
     crate::cache::name_hash(name.as_bytes()) as u32
 }
 
+/// The checks of every in-memory load, before parsing: only host code is
+/// mapped, at a page size the host can protect.
+pub(crate) fn check_loadable(arch: Arch, options: &LinkOptions) -> Result<()> {
+    check_host(arch)?;
+    check_page_size(arch, options)
+}
+
+/// A fresh mapping for the image `plan` lays out, its first `written`
+/// bytes faulted in (what the link writes).
+pub(crate) fn map_image(plan: &Prepared, written: usize) -> Result<Mapping> {
+    let mapping = timed!("map", Mapping::new(plan.image_size(), plan.image_align()))?;
+    mapping.populate(written);
+    Ok(mapping)
+}
+
 /// A page size protections can be applied at: a multiple of the host's.
-pub(crate) fn check_page_size(arch: Arch, options: &LinkOptions) -> Result<()> {
+fn check_page_size(arch: Arch, options: &LinkOptions) -> Result<()> {
     let host = page_size();
     if options.page_size == 0 || options.page_size % host != 0 {
         return Err(Error::PageSizeNotHostMultiple {
@@ -418,17 +433,12 @@ impl Module {
         resolver: &dyn Resolver,
         options: &LinkOptions,
     ) -> Result<Module> {
-        check_host(arch)?;
-        check_page_size(arch, options)?;
+        check_loadable(arch, options)?;
         let span = tracing::debug_span!("load", %arch, object_bytes = object.len());
         let _enter = span.enter();
         let prepared = Prepared::new(object, arch, options)?;
-        let mut mapping = timed!(
-            "map",
-            Mapping::new(prepared.image_size(), prepared.image_align())
-        )?;
+        let mut mapping = map_image(&prepared, prepared.written_len())?;
         let base = mapping.base();
-        mapping.populate(prepared.written_len());
         let (mut symbols, mut log) = (SymbolList::new(), Vec::new());
         timed!(
             "link",
@@ -436,32 +446,33 @@ impl Module {
         )?;
         symbols.shrink_to_fit();
         let segments = prepared.segments().to_vec();
-        timed!("protect", mapping.protect(&segments))?;
-        tracing::debug!(
-            base = format_args!("{base:#x}"),
-            bytes = mapping.len(),
-            "mapped"
-        );
-        Ok(Module::in_mapping(
+        Module::protected(
             arch,
             mapping,
             ExportIndex::default(),
             symbols,
             log,
             segments,
-        ))
+        )
     }
 
-    /// A module over a linked and protected mapping.
-    pub(crate) fn in_mapping(
+    /// The end of every in-memory load: the linked `mapping` protected as
+    /// `segments` say, in a module.
+    pub(crate) fn protected(
         arch: Arch,
-        mapping: Mapping,
+        mut mapping: Mapping,
         exported: ExportIndex,
         all_symbols: SymbolList,
         log: Vec<RelocRecord>,
         segments: Vec<Segment>,
-    ) -> Module {
-        Module {
+    ) -> Result<Module> {
+        timed!("protect", mapping.protect(&segments))?;
+        tracing::debug!(
+            base = format_args!("{:#x}", mapping.base()),
+            bytes = mapping.len(),
+            "mapped"
+        );
+        Ok(Module {
             arch,
             inner: Inner::Memory(mapping),
             exported,
@@ -469,7 +480,7 @@ impl Module {
             log,
             segments,
             debug: DebugRegistration::default(),
-        }
+        })
     }
 
     pub fn arch(&self) -> Arch {
