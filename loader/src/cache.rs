@@ -439,18 +439,11 @@ fn clang_identity(clang: &Path) -> Result<String> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    let out = std::process::Command::new(&file)
-        .arg("--version")
-        .output()
-        .map_err(|source| Error::ClangSpawn {
-            clang: clang.to_path_buf(),
-            source,
-        })?;
+    let version = crate::compile::version_output(&file)?;
     Ok(format!(
-        "{}\n{}\n{mtime}\n{}",
+        "{}\n{}\n{mtime}\n{version}",
         file.display(),
-        meta.len(),
-        String::from_utf8_lossy(&out.stdout)
+        meta.len()
     ))
 }
 
