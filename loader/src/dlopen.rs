@@ -206,33 +206,31 @@ impl Drop for DlopenLibrary {
     }
 }
 
+/// The integration tests' object builder.
+#[cfg(test)]
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
+
 #[cfg(test)]
 mod tests {
+    use super::synthetic::{At, Synthetic};
     use super::*;
-    use object::write::{Object as WriteObject, Relocation, Symbol, SymbolSection};
-    use object::{Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind};
-    use object::{SymbolFlags, SymbolKind, SymbolScope};
+    use object::{Architecture, SectionKind, SymbolKind, SymbolScope};
 
     /// An x86_64 object whose `.text` refers to `called` and
     /// `_GLOBAL_OFFSET_TABLE_`, whose debug section refers to `debug_only`,
     /// and which declares `unused` without referring to it.
     fn object_with_references() -> Vec<u8> {
-        let mut obj = WriteObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
-        let text = obj.add_section(Vec::new(), b".text".to_vec(), SectionKind::Text);
-        obj.append_section_data(text, &[0x90; 16], 16);
-        let debug = obj.add_section(Vec::new(), b".debug_info".to_vec(), SectionKind::Debug);
-        obj.append_section_data(debug, &[0; 8], 1);
+        let mut o = Synthetic::new(Architecture::X86_64);
+        let text = o.text(&[0x90; 16], 16);
+        let debug = o.section(".debug_info", SectionKind::Debug, &[0; 8], 1);
         let mut undefined = |name: &str| {
-            obj.add_symbol(Symbol {
-                name: name.as_bytes().to_vec(),
-                value: 0,
-                size: 0,
-                kind: SymbolKind::Unknown,
-                scope: SymbolScope::Unknown,
-                weak: false,
-                section: SymbolSection::Undefined,
-                flags: SymbolFlags::None,
-            })
+            o.symbol(
+                name,
+                At::Undefined,
+                SymbolKind::Unknown,
+                SymbolScope::Unknown,
+            )
         };
         let (called, got, debug_only) = (
             undefined("called"),
@@ -240,22 +238,12 @@ mod tests {
             undefined("debug_only"),
         );
         undefined("unused");
-        let pc32 = RelocationFlags::Elf {
-            r_type: elf::R_X86_64_PC32,
-        };
         for (section, offset, symbol) in [(text, 0, called), (text, 4, got), (debug, 0, debug_only)]
         {
-            let relocation = Relocation {
-                offset,
-                symbol,
-                addend: -4,
-                flags: pc32,
-            };
-            obj.add_relocation(section, relocation).unwrap();
+            o.reloc(section, offset, elf::R_X86_64_PC32, symbol, -4);
         }
-        obj.write().unwrap()
+        o.finish()
     }
-
     #[test]
     fn only_undefined_symbols_loaded_code_refers_to_are_bound() {
         let object = object_with_references();
