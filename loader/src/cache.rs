@@ -527,8 +527,14 @@ pub(crate) fn name_hash(bytes: &[u8]) -> u64 {
     name_hash_extend(0, bytes)
 }
 
+/// The integration tests' script writer.
+#[cfg(test)]
+#[path = "../tests/support/script.rs"]
+mod script;
+
 #[cfg(test)]
 mod tests {
+    use super::script::write_script;
     use super::*;
 
     #[test]
@@ -576,7 +582,7 @@ mod tests {
             );
             // Replace, not rewrite: a running script must not see its file change.
             let tmp = self.dir.join("clang.tmp");
-            write_script(&tmp, &script);
+            write_script(&tmp, &script, true);
             std::fs::rename(&tmp, &path).unwrap();
             path
         }
@@ -584,32 +590,6 @@ mod tests {
         fn compiles(&self) -> usize {
             std::fs::read_to_string(self.dir.join("count")).map_or(0, |s| s.lines().count())
         }
-    }
-
-    /// Writes an executable script without this process ever holding a
-    /// writable descriptor to it (a `sh` child writes it). Tests run in
-    /// threads that spawn clang: a fork inherits every open descriptor
-    /// until its exec, and exec of a script someone holds open for
-    /// writing fails with ETXTBSY, so writing it here made tests flaky.
-    fn write_script(path: &Path, text: &str) {
-        use std::io::Write as _;
-        let mut child = std::process::Command::new("sh")
-            .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
-            .arg(path)
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        assert!(
-            child.wait().unwrap().success(),
-            "writing {}",
-            path.display()
-        );
     }
 
     impl Drop for Fake {
