@@ -490,13 +490,13 @@ pub(crate) fn fnv1a64_extend(h: u64, bytes: &[u8]) -> u64 {
 }
 
 /// A fast hash of a symbol name for the loader's lookup tables (not the
-/// cache's keys): eight bytes per step where FNV-1a takes one (hashing
-/// names byte by byte was a tenth of a batch load). Continues `h`.
+/// cache's keys): eight bytes per step where FNV-1a takes one, as every
+/// load hashes every exported name. Continues `h`.
 #[inline]
 pub(crate) fn name_hash_extend(h: u64, bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    // A folded multiply: both halves of the 128-bit product (a plain
-    // multiply-rotate let names differing in two words collide).
+    // A folded multiply: both halves of the 128-bit product, so names
+    // differing in two words do not collide.
     let mix = |h: u64, w: u64| {
         let p = u128::from(h ^ w) * u128::from(K);
         (p as u64) ^ ((p >> 64) as u64)

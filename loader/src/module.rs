@@ -235,14 +235,12 @@ enum Inner {
 }
 
 /// The exported symbols of `all`, as (hash of the name, index into `all`)
-/// sorted by hash: one per name (the first). Sorting hashes is several
-/// times cheaper than sorting names or building a map of owned names (the
-/// profile of a load with thousands of symbols).
+/// sorted by hash: one per name (the first). Hashes, because they sort
+/// several times faster than names or a map of owned names would build.
 fn exported_index(all: &SymbolList) -> Vec<(u32, u32)> {
-    // 32-bit halves (8 bytes an entry, not 16: a third of a small
-    // kernel's metadata in a batch): a hash collision only costs a name
-    // comparison, and a module's list holds at most `u32::MAX` symbols
-    // (see [`SymbolList::MAX_LEN`]).
+    // 32-bit halves, 8 bytes an entry: a hash collision only costs a name
+    // comparison, and a list holds at most `u32::MAX` symbols
+    // ([`SymbolList::MAX_LEN`]).
     let mut exported: Vec<(u32, u32)> = all
         .iter()
         .zip(0..=u32::MAX)
@@ -273,8 +271,8 @@ fn exported_index(all: &SymbolList) -> Vec<(u32, u32)> {
 
 /// Sorts (hash, index) pairs listed in index order into the order of
 /// `sort_unstable` on the pairs (by hash, then index): a stable radix sort
-/// on the hash, four 8-bit passes, for the tens of thousands of exports
-/// of a batch (a comparison sort was 5% of a batch load).
+/// on the hash, four 8-bit passes: cheaper than a comparison sort for the
+/// tens of thousands of exports of a batch.
 pub(crate) fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
     if pairs.len() < 256 {
         pairs.sort_unstable();
@@ -301,14 +299,10 @@ pub(crate) fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
 }
 
 /// Exported-name lookup of a module: a sorted [`exported_index`], built
-/// on the ninth lookup (a batch's is built while it links). Most modules
-/// are asked for one or two entry points: a scan answers those for far
-/// less than building the index (a sixth of a 16 KiB load, a tenth of a
-/// batch). A scan costs ~10 instructions per listed symbol, the build
-/// ~270 per exported one: unless under about a third of the list is
-/// exported (a logged link also lists every local label), eight scans
-/// cost less than one build, and a module looked up many times pays at
-/// most about twice the cheapest strategy known in advance.
+/// on the ninth lookup (a batch's is built while it links): most modules
+/// are asked for one or two entry points, which a scan answers for far
+/// less than a build, and eight scans cost about one build, so a module
+/// looked up many times pays at most about twice the cheaper strategy.
 #[derive(Debug, Default)]
 pub(crate) struct ExportIndex {
     built: OnceLock<Vec<(u32, u32)>>,
