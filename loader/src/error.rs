@@ -157,6 +157,8 @@ pub enum Error {
     Dlopen(String),
 }
 
+// Without the dlopen oracle, link/elf.rs builds these errors itself.
+#[cfg_attr(not(feature = "dlopen-fallback"), allow(dead_code))]
 impl Error {
     /// The object is not relocatable (ELF type `e_type`).
     pub(crate) fn not_relocatable(e_type: u16) -> Error {
