@@ -14,8 +14,7 @@
 use crate::arch::Arch;
 use crate::error::{Error, Result};
 use crate::link::{LinkOptions, Prepared, SymbolList};
-use crate::memory::Mapping;
-use crate::module::{check_host, check_page_size, lookup, Backend, ExportIndex, Jit, Module};
+use crate::module::{check_loadable, lookup, map_image, Backend, ExportIndex, Jit, Module};
 use crate::module::{export_hash, sort_by_hash};
 use crate::resolve::{Chain, Resolver};
 
@@ -37,11 +36,7 @@ impl Jit {
     pub fn load_batch(&self, objects: &[(&str, &[u8])]) -> Result<Module> {
         let arch = self.options().compiler.arch;
         if self.options().backend != Backend::InMemory {
-            return Err(Error::Unsupported {
-                arch,
-                what: "backend",
-                detail: "a batch is linked by the in-memory backend only".into(),
-            });
+            return Err(Error::BatchNeedsInMemoryBackend { arch });
         }
         let mut module = Module::load_batch_in_memory(
             objects,
@@ -65,8 +60,7 @@ impl Module {
         resolver: &dyn Resolver,
         options: &LinkOptions,
     ) -> Result<Module> {
-        check_host(arch)?;
-        check_page_size(arch, options)?;
+        check_loadable(arch, options)?;
         let span = tracing::debug_span!("load_batch", %arch, objects = objects.len());
         let _enter = span.enter();
         let bytes: Vec<&[u8]> = objects.iter().map(|(_, b)| *b).collect();
@@ -86,21 +80,11 @@ impl Module {
             options,
         )?;
         let Some(first) = prepared.first() else {
-            return Err(Error::Unsupported {
-                arch,
-                what: "batch",
-                detail: "no objects".into(),
-            });
+            return Err(Error::EmptyBatch { arch });
         };
-        let mut mapping = Mapping::new(first.image_size(), first.image_align())?;
+        let written = prepared.iter().map(Prepared::written_len).max();
+        let mut mapping = map_image(first, written.unwrap_or(0))?;
         let base = mapping.base();
-        mapping.populate(
-            prepared
-                .iter()
-                .map(Prepared::written_len)
-                .max()
-                .unwrap_or(0),
-        );
 
         // Every object's symbols first, at their final addresses (known
         // from the layout): the list is the batch's name table, and its
@@ -134,20 +118,14 @@ impl Module {
         // guessed 16 bytes a name: give back what is left.
         all_symbols.shrink_to_fit();
         log.shrink_to_fit();
-        mapping.protect(&segments)?;
-        tracing::debug!(
-            base = format_args!("{base:#x}"),
-            bytes = mapping.len(),
-            "mapped batch"
-        );
-        Ok(Module::in_mapping(
+        Module::protected(
             arch,
             mapping,
             ExportIndex::built(index),
             all_symbols,
             log,
             segments,
-        ))
+        )
     }
 }
 

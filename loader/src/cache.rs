@@ -439,18 +439,11 @@ fn clang_identity(clang: &Path) -> Result<String> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    let out = std::process::Command::new(&file)
-        .arg("--version")
-        .output()
-        .map_err(|source| Error::ClangSpawn {
-            clang: clang.to_path_buf(),
-            source,
-        })?;
+    let version = crate::compile::version_output(&file)?;
     Ok(format!(
-        "{}\n{}\n{mtime}\n{}",
+        "{}\n{}\n{mtime}\n{version}",
         file.display(),
-        meta.len(),
-        String::from_utf8_lossy(&out.stdout)
+        meta.len()
     ))
 }
 
@@ -497,13 +490,13 @@ pub(crate) fn fnv1a64_extend(h: u64, bytes: &[u8]) -> u64 {
 }
 
 /// A fast hash of a symbol name for the loader's lookup tables (not the
-/// cache's keys): eight bytes per step where FNV-1a takes one (hashing
-/// names byte by byte was a tenth of a batch load). Continues `h`.
+/// cache's keys): eight bytes per step where FNV-1a takes one, as every
+/// load hashes every exported name. Continues `h`.
 #[inline]
 pub(crate) fn name_hash_extend(h: u64, bytes: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    // A folded multiply: both halves of the 128-bit product (a plain
-    // multiply-rotate let names differing in two words collide).
+    // A folded multiply: both halves of the 128-bit product, so names
+    // differing in two words do not collide.
     let mix = |h: u64, w: u64| {
         let p = u128::from(h ^ w) * u128::from(K);
         (p as u64) ^ ((p >> 64) as u64)
@@ -534,8 +527,14 @@ pub(crate) fn name_hash(bytes: &[u8]) -> u64 {
     name_hash_extend(0, bytes)
 }
 
+/// The integration tests' script writer.
+#[cfg(test)]
+#[path = "../tests/support/script.rs"]
+mod script;
+
 #[cfg(test)]
 mod tests {
+    use super::script::write_script;
     use super::*;
 
     #[test]
@@ -583,7 +582,7 @@ mod tests {
             );
             // Replace, not rewrite: a running script must not see its file change.
             let tmp = self.dir.join("clang.tmp");
-            write_script(&tmp, &script);
+            write_script(&tmp, &script, true);
             std::fs::rename(&tmp, &path).unwrap();
             path
         }
@@ -591,32 +590,6 @@ mod tests {
         fn compiles(&self) -> usize {
             std::fs::read_to_string(self.dir.join("count")).map_or(0, |s| s.lines().count())
         }
-    }
-
-    /// Writes an executable script without this process ever holding a
-    /// writable descriptor to it (a `sh` child writes it). Tests run in
-    /// threads that spawn clang: a fork inherits every open descriptor
-    /// until its exec, and exec of a script someone holds open for
-    /// writing fails with ETXTBSY, so writing it here made tests flaky.
-    fn write_script(path: &Path, text: &str) {
-        use std::io::Write as _;
-        let mut child = std::process::Command::new("sh")
-            .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
-            .arg(path)
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        assert!(
-            child.wait().unwrap().success(),
-            "writing {}",
-            path.display()
-        );
     }
 
     impl Drop for Fake {

@@ -250,8 +250,8 @@ fn describe_status(status: std::process::ExitStatus) -> String {
     }
 }
 
-/// The major version of a clang binary.
-pub fn clang_version(clang: &Path) -> Result<u32> {
+/// What `clang --version` prints on stdout.
+pub(crate) fn version_output(clang: &Path) -> Result<String> {
     let out = Command::new(clang)
         .arg("--version")
         .output()
@@ -259,14 +259,19 @@ pub fn clang_version(clang: &Path) -> Result<u32> {
             clang: clang.to_path_buf(),
             source,
         })?;
-    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The major version of a clang binary.
+pub fn clang_version(clang: &Path) -> Result<u32> {
+    let text = version_output(clang)?;
     text.split_once("clang version ")
         .and_then(|(_, rest)| rest.split('.').next())
         .and_then(|major| major.trim().parse().ok())
         .ok_or_else(|| Error::ClangFailed {
             clang: clang.to_path_buf(),
             status: "unrecognised --version output".into(),
-            stderr: text.into_owned(),
+            stderr: text,
         })
 }
 

@@ -3,10 +3,14 @@
 //! and depends on the system's dynamic loader: exactly why it makes a good
 //! independent oracle for the in-memory loader.
 
+use crate::arch::Arch;
 use crate::compile::Compiler;
 use crate::error::{Error, Result};
-use crate::link::{LinkOptions, Prepared};
 use crate::resolve::Resolver;
+use object::elf;
+use object::read::elf::{ElfFile64, FileHeader};
+use object::{LittleEndian as LE, Object, ObjectSection, ObjectSymbol, RelocationTarget};
+use std::collections::HashSet;
 use std::ffi::{CStr, CString};
 use std::process::Command;
 
@@ -63,10 +67,9 @@ impl DlopenLibrary {
     ) -> Result<Self> {
         let span = tracing::debug_span!("dlopen_load", arch = %compiler.arch);
         let _enter = span.enter();
-        let prepared = Prepared::new(object, compiler.arch, &LinkOptions::default())?;
+        let undefined = referenced_undefined_symbols(object, compiler.arch)?;
         let from_archives = archive_symbols(link_args)?;
-        let defsyms: Vec<String> = prepared
-            .undefined_symbols()
+        let defsyms: Vec<String> = undefined
             .into_iter()
             .filter(|name| !from_archives.contains(*name))
             .filter_map(|name| {
@@ -131,9 +134,51 @@ impl DlopenLibrary {
     }
 }
 
+/// The undefined symbols that a relocation of a loaded (`SHF_ALLOC`)
+/// section refers to, in symbol-table order, without the ABI's
+/// linker-defined ones (lld defines those itself). Read with `object`'s own
+/// ELF reader, not the loader's parser: the oracle must not share its bugs.
+fn referenced_undefined_symbols(object: &[u8], arch: Arch) -> Result<Vec<&str>> {
+    let malformed = |e: object::Error| Error::MalformedElf(e.to_string());
+    let file = ElfFile64::<LE>::parse(object).map_err(malformed)?;
+    let header = file.elf_header();
+    if header.e_type(LE) != elf::ET_REL {
+        return Err(Error::not_relocatable(header.e_type(LE)));
+    }
+    if header.e_machine(LE) != arch.elf_machine() {
+        return Err(Error::wrong_machine(arch, header.e_machine(LE)));
+    }
+    let mut referenced = HashSet::new();
+    for section in file.sections() {
+        let object::SectionFlags::Elf { sh_flags } = section.flags() else {
+            continue;
+        };
+        if sh_flags & u64::from(elf::SHF_ALLOC) == 0 {
+            continue;
+        }
+        for (_, relocation) in section.relocations() {
+            if let RelocationTarget::Symbol(index) = relocation.target() {
+                referenced.insert(index);
+            }
+        }
+    }
+    let def = arch.def();
+    let mut names = Vec::new();
+    for symbol in file.symbols() {
+        if !symbol.is_undefined() || !referenced.contains(&symbol.index()) {
+            continue;
+        }
+        let name = symbol.name().map_err(malformed)?;
+        if !name.is_empty() && def.special_symbol(name).is_none() {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
 /// The global symbols defined by the archives (`*.a`) among `link_args`.
-fn archive_symbols(link_args: &[String]) -> Result<std::collections::HashSet<String>> {
-    let mut names = std::collections::HashSet::new();
+fn archive_symbols(link_args: &[String]) -> Result<HashSet<String>> {
+    let mut names = HashSet::new();
     for arg in link_args.iter().filter(|a| a.ends_with(".a")) {
         let data = std::fs::read(arg).map_err(|source| Error::Os {
             op: "reading a dlopen link archive",
@@ -158,5 +203,70 @@ impl Drop for DlopenLibrary {
     fn drop(&mut self) {
         // SAFETY: `handle` came from dlopen and is closed exactly once.
         unsafe { libc::dlclose(self.handle) };
+    }
+}
+
+/// The integration tests' object builder.
+#[cfg(test)]
+#[path = "../tests/support/synthetic.rs"]
+mod synthetic;
+
+#[cfg(test)]
+mod tests {
+    use super::synthetic::{At, Synthetic};
+    use super::*;
+    use object::{Architecture, SectionKind, SymbolKind, SymbolScope};
+
+    /// An x86_64 object whose `.text` refers to `called` and
+    /// `_GLOBAL_OFFSET_TABLE_`, whose debug section refers to `debug_only`,
+    /// and which declares `unused` without referring to it.
+    fn object_with_references() -> Vec<u8> {
+        let mut o = Synthetic::new(Architecture::X86_64);
+        let text = o.text(&[0x90; 16], 16);
+        let debug = o.section(".debug_info", SectionKind::Debug, &[0; 8], 1);
+        let mut undefined = |name: &str| {
+            o.symbol(
+                name,
+                At::Undefined,
+                SymbolKind::Unknown,
+                SymbolScope::Unknown,
+            )
+        };
+        let (called, got, debug_only) = (
+            undefined("called"),
+            undefined("_GLOBAL_OFFSET_TABLE_"),
+            undefined("debug_only"),
+        );
+        undefined("unused");
+        for (section, offset, symbol) in [(text, 0, called), (text, 4, got), (debug, 0, debug_only)]
+        {
+            o.reloc(section, offset, elf::R_X86_64_PC32, symbol, -4);
+        }
+        o.finish()
+    }
+    #[test]
+    fn only_undefined_symbols_loaded_code_refers_to_are_bound() {
+        let object = object_with_references();
+        let names = referenced_undefined_symbols(&object, Arch::X86_64).unwrap();
+        assert_eq!(names, ["called"]);
+    }
+
+    #[test]
+    fn an_object_of_another_machine_is_refused() {
+        let object = object_with_references();
+        let e = referenced_undefined_symbols(&object, Arch::Aarch64).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::WrongMachine {
+                    expected: Arch::Aarch64,
+                    found: elf::EM_X86_64,
+                    found_name: "x86_64",
+                }
+            ),
+            "{e:?}"
+        );
+        let e = referenced_undefined_symbols(b"not an object", Arch::X86_64).unwrap_err();
+        assert!(matches!(e, Error::MalformedElf(_)), "{e:?}");
     }
 }

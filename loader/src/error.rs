@@ -117,6 +117,30 @@ pub enum Error {
     #[error("bad signature for `{function}`: {problem}")]
     BadSignature { function: String, problem: String },
 
+    /// The process runs on an architecture the loader has no tables for:
+    /// nothing can be mapped or run here (linking for a named arch works).
+    #[error("unsupported host architecture: {host} (the loader runs on x86_64, aarch64, riscv64, loongarch64 and ppc64le)")]
+    UnsupportedHost {
+        /// `std::env::consts::ARCH` of this build.
+        host: &'static str,
+    },
+
+    /// A caller's page size that protections cannot be applied at.
+    #[error("{arch}: unsupported page size: {page_size} is not a multiple of the host's {host_page_size}-byte pages")]
+    PageSizeNotHostMultiple {
+        arch: Arch,
+        page_size: u64,
+        host_page_size: u64,
+    },
+
+    /// A batch was asked of a JIT whose backend is not the in-memory one.
+    #[error("{arch}: unsupported backend: a batch is linked by the in-memory backend only")]
+    BatchNeedsInMemoryBackend { arch: Arch },
+
+    /// A batch of no objects was asked for.
+    #[error("{arch}: empty batch: a batch links at least one object")]
+    EmptyBatch { arch: Arch },
+
     /// The object's architecture cannot execute on this host.
     #[error(
         "cannot execute {arch} code on a {host} host (linking for it works; mapping does not)"
@@ -142,6 +166,26 @@ pub enum Error {
     /// The dlopen backend's dynamic loader refused the library.
     #[error("dlopen backend: {0}")]
     Dlopen(String),
+}
+
+// Without the dlopen oracle, link/elf.rs builds these errors itself.
+#[cfg_attr(not(feature = "dlopen-fallback"), allow(dead_code))]
+impl Error {
+    /// The object is not relocatable (ELF type `e_type`).
+    pub(crate) fn not_relocatable(e_type: u16) -> Error {
+        Error::MalformedElf(format!(
+            "e_type {e_type} is not ET_REL: only relocatable objects (clang -c) are loaded"
+        ))
+    }
+
+    /// The object is for ELF machine `found`, not for `expected`.
+    pub(crate) fn wrong_machine(expected: Arch, found: u16) -> Error {
+        Error::WrongMachine {
+            expected,
+            found,
+            found_name: Arch::from_elf_machine(found).map_or("unknown", Arch::name),
+        }
+    }
 }
 
 /// Shorthand used throughout the crate.

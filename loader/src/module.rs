@@ -104,13 +104,8 @@ impl JitOptions {
     /// Options for the host architecture with the clang found on this
     /// machine (see [`crate::compile::find_clang`]).
     pub fn host() -> Result<JitOptions> {
-        let arch = Arch::host().ok_or_else(|| Error::Unsupported {
-            arch: Arch::X86_64,
-            what: "host architecture",
-            detail: std::env::consts::ARCH.to_string(),
-        })?;
         Ok(JitOptions {
-            compiler: Compiler::new(arch)?,
+            compiler: Compiler::new(host_arch()?)?,
             backend: Backend::default(),
             resolver: None,
             process_symbols: true,
@@ -211,13 +206,7 @@ impl Jit {
             }
             #[cfg(feature = "dlopen-fallback")]
             Backend::Dlopen => {
-                let arch = self.options.compiler.arch;
-                if Arch::host() != Some(arch) {
-                    return Err(Error::ForeignArch {
-                        arch,
-                        host: Arch::host().unwrap_or(Arch::X86_64),
-                    });
-                }
+                check_host(self.options.compiler.arch)?;
                 let lib = crate::dlopen::DlopenLibrary::load(
                     object,
                     &self.options.compiler,
@@ -246,14 +235,12 @@ enum Inner {
 }
 
 /// The exported symbols of `all`, as (hash of the name, index into `all`)
-/// sorted by hash: one per name (the first). Sorting hashes is several
-/// times cheaper than sorting names or building a map of owned names (the
-/// profile of a load with thousands of symbols).
+/// sorted by hash: one per name (the first). Hashes, because they sort
+/// several times faster than names or a map of owned names would build.
 fn exported_index(all: &SymbolList) -> Vec<(u32, u32)> {
-    // 32-bit halves (8 bytes an entry, not 16: a third of a small
-    // kernel's metadata in a batch): a hash collision only costs a name
-    // comparison, and a module's list holds at most `u32::MAX` symbols
-    // (see [`SymbolList::MAX_LEN`]).
+    // 32-bit halves, 8 bytes an entry: a hash collision only costs a name
+    // comparison, and a list holds at most `u32::MAX` symbols
+    // ([`SymbolList::MAX_LEN`]).
     let mut exported: Vec<(u32, u32)> = all
         .iter()
         .zip(0..=u32::MAX)
@@ -284,8 +271,8 @@ fn exported_index(all: &SymbolList) -> Vec<(u32, u32)> {
 
 /// Sorts (hash, index) pairs listed in index order into the order of
 /// `sort_unstable` on the pairs (by hash, then index): a stable radix sort
-/// on the hash, four 8-bit passes, for the tens of thousands of exports
-/// of a batch (a comparison sort was 5% of a batch load).
+/// on the hash, four 8-bit passes: cheaper than a comparison sort for the
+/// tens of thousands of exports of a batch.
 pub(crate) fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
     if pairs.len() < 256 {
         pairs.sort_unstable();
@@ -312,14 +299,10 @@ pub(crate) fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
 }
 
 /// Exported-name lookup of a module: a sorted [`exported_index`], built
-/// on the ninth lookup (a batch's is built while it links). Most modules
-/// are asked for one or two entry points: a scan answers those for far
-/// less than building the index (a sixth of a 16 KiB load, a tenth of a
-/// batch). A scan costs ~10 instructions per listed symbol, the build
-/// ~270 per exported one: unless under about a third of the list is
-/// exported (a logged link also lists every local label), eight scans
-/// cost less than one build, and a module looked up many times pays at
-/// most about twice the cheapest strategy known in advance.
+/// on the ninth lookup (a batch's is built while it links): most modules
+/// are asked for one or two entry points, which a scan answers for far
+/// less than a build, and eight scans cost about one build, so a module
+/// looked up many times pays at most about twice the cheaper strategy.
 #[derive(Debug, Default)]
 pub(crate) struct ExportIndex {
     built: OnceLock<Vec<(u32, u32)>>,
@@ -374,30 +357,47 @@ pub(crate) fn export_hash(name: &str) -> u32 {
     crate::cache::name_hash(name.as_bytes()) as u32
 }
 
+/// The checks of every in-memory load, before parsing: only host code is
+/// mapped, at a page size the host can protect.
+pub(crate) fn check_loadable(arch: Arch, options: &LinkOptions) -> Result<()> {
+    check_host(arch)?;
+    check_page_size(arch, options)
+}
+
+/// A fresh mapping for the image `plan` lays out, its first `written`
+/// bytes faulted in (what the link writes).
+pub(crate) fn map_image(plan: &Prepared, written: usize) -> Result<Mapping> {
+    let mapping = timed!("map", Mapping::new(plan.image_size(), plan.image_align()))?;
+    mapping.populate(written);
+    Ok(mapping)
+}
+
 /// A page size protections can be applied at: a multiple of the host's.
-pub(crate) fn check_page_size(arch: Arch, options: &LinkOptions) -> Result<()> {
+fn check_page_size(arch: Arch, options: &LinkOptions) -> Result<()> {
     let host = page_size();
     if options.page_size == 0 || options.page_size % host != 0 {
-        return Err(Error::Unsupported {
+        return Err(Error::PageSizeNotHostMultiple {
             arch,
-            what: "page size",
-            detail: format!(
-                "{} is not a multiple of the host's {host}-byte pages",
-                options.page_size
-            ),
+            page_size: options.page_size,
+            host_page_size: host,
         });
     }
     Ok(())
 }
 
+/// The architecture of this process; `UnsupportedHost` if the loader has
+/// no tables for it.
+pub(crate) fn host_arch() -> Result<Arch> {
+    Arch::host().ok_or(Error::UnsupportedHost {
+        host: std::env::consts::ARCH,
+    })
+}
+
 /// `ForeignArch` unless `arch` is the host's: only host code is mapped.
 pub(crate) fn check_host(arch: Arch) -> Result<()> {
-    let host = Arch::host();
-    if host != Some(arch) {
-        return Err(Error::ForeignArch {
-            arch,
-            host: host.unwrap_or(Arch::X86_64),
-        });
+    let host = host_arch()?;
+    if host != arch {
+        return Err(Error::ForeignArch { arch, host });
     }
     Ok(())
 }
@@ -427,17 +427,12 @@ impl Module {
         resolver: &dyn Resolver,
         options: &LinkOptions,
     ) -> Result<Module> {
-        check_host(arch)?;
-        check_page_size(arch, options)?;
+        check_loadable(arch, options)?;
         let span = tracing::debug_span!("load", %arch, object_bytes = object.len());
         let _enter = span.enter();
         let prepared = Prepared::new(object, arch, options)?;
-        let mut mapping = timed!(
-            "map",
-            Mapping::new(prepared.image_size(), prepared.image_align())
-        )?;
+        let mut mapping = map_image(&prepared, prepared.written_len())?;
         let base = mapping.base();
-        mapping.populate(prepared.written_len());
         let (mut symbols, mut log) = (SymbolList::new(), Vec::new());
         timed!(
             "link",
@@ -445,32 +440,33 @@ impl Module {
         )?;
         symbols.shrink_to_fit();
         let segments = prepared.segments().to_vec();
-        timed!("protect", mapping.protect(&segments))?;
-        tracing::debug!(
-            base = format_args!("{base:#x}"),
-            bytes = mapping.len(),
-            "mapped"
-        );
-        Ok(Module::in_mapping(
+        Module::protected(
             arch,
             mapping,
             ExportIndex::default(),
             symbols,
             log,
             segments,
-        ))
+        )
     }
 
-    /// A module over a linked and protected mapping.
-    pub(crate) fn in_mapping(
+    /// The end of every in-memory load: the linked `mapping` protected as
+    /// `segments` say, in a module.
+    pub(crate) fn protected(
         arch: Arch,
-        mapping: Mapping,
+        mut mapping: Mapping,
         exported: ExportIndex,
         all_symbols: SymbolList,
         log: Vec<RelocRecord>,
         segments: Vec<Segment>,
-    ) -> Module {
-        Module {
+    ) -> Result<Module> {
+        timed!("protect", mapping.protect(&segments))?;
+        tracing::debug!(
+            base = format_args!("{:#x}", mapping.base()),
+            bytes = mapping.len(),
+            "mapped"
+        );
+        Ok(Module {
             arch,
             inner: Inner::Memory(mapping),
             exported,
@@ -478,7 +474,7 @@ impl Module {
             log,
             segments,
             debug: DebugRegistration::default(),
-        }
+        })
     }
 
     pub fn arch(&self) -> Arch {

@@ -10,7 +10,7 @@ use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Signature, Type, 
 use std::path::PathBuf;
 
 mod support;
-use support::assert_contains;
+use support::{assert_contains, write_script};
 
 fn host_jit() -> Jit {
     Jit::with_options(JitOptions::host().unwrap())
@@ -211,33 +211,11 @@ struct FakeClang {
 
 impl FakeClang {
     fn new(name: &str, script: &str, executable: bool) -> FakeClang {
-        use std::io::Write as _;
         let dir =
             std::env::temp_dir().join(format!("loader-bad-input-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("clang");
-        // A `sh` child writes the script, so this process never holds a
-        // writable descriptor to it: a fork in another test thread would
-        // inherit one until its exec, and exec of a script open for
-        // writing fails with ETXTBSY.
-        let mode = if executable { "755" } else { "644" };
-        let mut child = std::process::Command::new("sh")
-            .args(["-c", "cat > \"$1\" && chmod \"$2\" \"$1\"", "sh"])
-            .arg(&path)
-            .arg(mode)
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        stdin
-            .write_all(format!("#!/bin/sh\n{script}\n").as_bytes())
-            .unwrap();
-        drop(stdin);
-        assert!(
-            child.wait().unwrap().success(),
-            "writing {}",
-            path.display()
-        );
+        write_script(&path, &format!("#!/bin/sh\n{script}\n"), executable);
         FakeClang { dir, path }
     }
 

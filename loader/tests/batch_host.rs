@@ -184,6 +184,29 @@ fn undefined_symbols_of_a_batch_still_go_to_the_resolver() {
 }
 
 #[test]
+fn an_empty_batch_and_a_batch_on_the_dlopen_backend_are_refused() {
+    let jit = Jit::new().unwrap();
+    let e = jit.load_batch(&[]).unwrap_err();
+    assert!(matches!(e, Error::EmptyBatch { .. }), "{e:?}");
+    #[cfg(feature = "dlopen-fallback")]
+    {
+        let jit = Jit::with_options(JitOptions {
+            backend: loader::Backend::Dlopen,
+            ..JitOptions::host().unwrap()
+        });
+        let object = jit
+            .compile("int f(void) { return 1; }", Language::C)
+            .unwrap();
+        let e = jit.load_batch(&[("f.o", &object)]).unwrap_err();
+        assert!(
+            matches!(e, Error::BatchNeedsInMemoryBackend { .. }),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("in-memory backend only"), "{e}");
+    }
+}
+
+#[test]
 fn a_weak_absolute_symbol_defined_twice_stays_exported() {
     // Both objects define `level` = 5, weak and absolute: the first wins,
     // and the loser sharing its name and address must not hide it.

@@ -3,16 +3,15 @@
 
 mod support;
 use support::assert_contains;
-#[path = "support/x86_object.rs"]
-mod x86_object;
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 use loader::link::{link, LinkOptions, LinkedImage};
 use loader::resolve::NoSymbols;
 use loader::{Arch, Compiler, Error, Jit, JitOptions, Language, Resolver, Signature, Type, Value};
-use object::write::Object as WObject;
-use object::{Architecture, BinaryFormat, Endianness, SectionFlags, SectionKind};
+use object::{Architecture, SectionFlags, SectionKind, SymbolKind, SymbolScope};
 use std::collections::HashMap;
-use x86_object::object_with_reloc;
+use synthetic::{object_with_reloc, At, Synthetic};
 
 /// Links an x86_64 object at a fixed base.
 fn link_x86(obj: &[u8], resolver: &dyn Resolver) -> loader::Result<LinkedImage> {
@@ -231,17 +230,13 @@ fn thread_locals_and_constructors_are_refused() {
     assert!(e.to_string().contains("thread-local"), "{e}");
     // clang drops constructors for *-none-elf targets, so build the
     // section by hand.
-    let mut o = WObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
-    let init = o.add_section(
-        Vec::new(),
-        b".init_array".to_vec(),
-        SectionKind::Elf(object::elf::SHT_INIT_ARRAY),
-    );
-    o.section_mut(init).flags = SectionFlags::Elf {
+    let mut o = Synthetic::new(Architecture::X86_64);
+    let init_array = SectionKind::Elf(object::elf::SHT_INIT_ARRAY);
+    let init = o.section(".init_array", init_array, &[0; 8], 8);
+    o.object_mut().section_mut(init).flags = SectionFlags::Elf {
         sh_flags: u64::from(object::elf::SHF_ALLOC | object::elf::SHF_WRITE),
     };
-    o.append_section_data(init, &[0; 8], 8);
-    let obj = o.write().unwrap();
+    let obj = o.finish();
     let e = link_x86(&obj, &NoSymbols).expect_err("an object with a constructor must be refused");
     assert!(e.to_string().contains("constructors"), "{e}");
 }
@@ -249,29 +244,22 @@ fn thread_locals_and_constructors_are_refused() {
 /// An x86_64 object defining `f` in `.text`, then each of `symbols` as
 /// (name, section): `None` undefined, `Some(None)` COMMON.
 fn object_with_symbols(symbols: &[(&[u8], Option<Option<()>>)]) -> Vec<u8> {
-    use object::write::{StandardSection, Symbol, SymbolSection};
-    use object::{SymbolFlags, SymbolKind, SymbolScope};
-    let mut o = WObject::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
-    let text = o.section_id(StandardSection::Text);
-    o.append_section_data(text, &[0xc3; 16], 16);
+    let mut o = Synthetic::new(Architecture::X86_64);
+    let text = o.text(&[0xc3; 16], 16);
     let all = std::iter::once((&b"f"[..], Some(Some(())))).chain(symbols.iter().copied());
     for (name, section) in all {
-        o.add_symbol(Symbol {
-            name: name.to_vec(),
-            value: 0,
-            size: if section == Some(None) { 8 } else { 0 },
-            kind: SymbolKind::Data,
-            scope: SymbolScope::Linkage,
-            weak: false,
-            section: match section {
-                None => SymbolSection::Undefined,
-                Some(None) => SymbolSection::Common,
-                Some(Some(())) => SymbolSection::Section(text),
+        let at = match section {
+            None => At::Undefined,
+            Some(None) => At::Common { size: 8 },
+            Some(Some(())) => At::Section {
+                section: text,
+                value: 0,
+                size: 0,
             },
-            flags: SymbolFlags::None,
-        });
+        };
+        o.symbol(name, at, SymbolKind::Data, SymbolScope::Linkage);
     }
-    o.write().unwrap()
+    o.finish()
 }
 
 /// Rewrites the raw symbol-table entry of the symbol named `name`.

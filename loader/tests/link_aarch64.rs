@@ -15,6 +15,9 @@ use loader::{Arch, Compiler, Cpu, Error, Language};
 use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
 use rstest::rstest;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+#[path = "support/synthetic.rs"]
+mod synthetic;
+use synthetic::{At, Synthetic};
 
 const BASE: u64 = 0x4000_0000;
 
@@ -1080,50 +1083,24 @@ fn synthetic(insn: u32, r_type: u32, addend: i64, local_odd: bool) -> Vec<u8> {
 
 /// [`synthetic`] with `pad` zero bytes after the instruction and a `nop`.
 fn synthetic_padded(insn: u32, r_type: u32, addend: i64, local_odd: bool, pad: usize) -> Vec<u8> {
-    use object::write;
-    let mut o = write::Object::new(
-        object::BinaryFormat::Elf,
-        object::Architecture::Aarch64,
-        object::Endianness::Little,
-    );
-    let text = o.add_section(Vec::new(), b".text".to_vec(), object::SectionKind::Text);
+    use object::{SymbolKind, SymbolScope};
+    let mut o = Synthetic::new(object::Architecture::Aarch64);
     let mut code = insn.to_le_bytes().to_vec();
     code.extend_from_slice(&0xd503_201fu32.to_le_bytes()); // nop
     code.resize(code.len() + pad, 0);
-    o.append_section_data(text, &code, 16);
-    let symbol = o.add_symbol(write::Symbol {
-        name: if local_odd {
-            b"odd".to_vec()
-        } else {
-            b"ext".to_vec()
-        },
-        value: if local_odd { 2 } else { 0 },
-        size: 0,
-        kind: object::SymbolKind::Text,
-        scope: if local_odd {
-            object::SymbolScope::Compilation
-        } else {
-            object::SymbolScope::Unknown
-        },
-        weak: false,
-        section: if local_odd {
-            write::SymbolSection::Section(text)
-        } else {
-            write::SymbolSection::Undefined
-        },
-        flags: object::SymbolFlags::None,
-    });
-    o.add_relocation(
-        text,
-        write::Relocation {
-            offset: 0,
-            symbol,
-            addend,
-            flags: object::RelocationFlags::Elf { r_type },
-        },
-    )
-    .unwrap();
-    o.write().unwrap()
+    let text = o.section(".text", object::SectionKind::Text, &code, 16);
+    let symbol = if local_odd {
+        let odd = At::Section {
+            section: text,
+            value: 2,
+            size: 0,
+        };
+        o.symbol("odd", odd, SymbolKind::Text, SymbolScope::Compilation)
+    } else {
+        o.symbol("ext", At::Undefined, SymbolKind::Text, SymbolScope::Unknown)
+    };
+    o.reloc(text, 0, r_type, symbol, addend);
+    o.finish()
 }
 
 fn link_ext(obj: &[u8], ext: u64) -> loader::Result<LinkedImage> {

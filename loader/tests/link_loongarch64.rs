@@ -18,13 +18,14 @@
 
 use loader::link::{link, LinkOptions, LinkedImage, RelocRecord, TargetDesc};
 use loader::{Arch, Compiler, Error, Language};
-use object::write::{Object as WObject, Relocation, StandardSection, Symbol, SymbolSection};
-use object::{
-    Architecture, BinaryFormat, Endianness, RelocationFlags, SymbolFlags, SymbolKind, SymbolScope,
-};
+use object::write::StandardSection;
+use object::{Architecture, SymbolKind, SymbolScope};
 use rstest::rstest;
 use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
+#[path = "support/synthetic.rs"]
+mod synthetic;
+use synthetic::{At, Synthetic};
 
 const ARCH: Arch = Arch::Loongarch64;
 const BASE: u64 = 0x4000_0000;
@@ -983,16 +984,11 @@ fn stub_is_pcaddu12i_ld_jr() {
         .unwrap()
         .clone();
     // Wrap the stub's bytes in an object so the disassembler knows the arch.
-    let mut o = WObject::new(
-        BinaryFormat::Elf,
-        Architecture::LoongArch64,
-        Endianness::Little,
-    );
-    let text = o.section_id(StandardSection::Text);
-    o.append_section_data(text, img.bytes_at(stub, 16).unwrap(), 4);
+    let mut o = Synthetic::new(Architecture::LoongArch64);
+    o.text(img.bytes_at(stub, 16).unwrap(), 4);
     let dir = TempDir::new();
     let path = dir.path().join("stub.o");
-    std::fs::write(&path, o.write().unwrap()).unwrap();
+    std::fs::write(&path, o.finish()).unwrap();
     let Ok(out) = Command::new("llvm-objdump-19")
         .args(["-d", "--no-show-raw-insn"])
         .arg(&path)
@@ -1178,50 +1174,34 @@ enum Sym {
 /// `.text` = `words`, one relocation at `offset` against `sym`, and a `.bss`
 /// of `bss` bytes.
 fn synth(words: &[u32], relocs: &[(u64, u32, &Sym, i64)], bss: u64) -> Vec<u8> {
-    let mut o = WObject::new(
-        BinaryFormat::Elf,
-        Architecture::LoongArch64,
-        Endianness::Little,
-    );
-    let text = o.section_id(StandardSection::Text);
+    let mut o = Synthetic::new(Architecture::LoongArch64);
     let code: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-    o.append_section_data(text, &code, 4);
-    let bss_id = o.section_id(StandardSection::UninitializedData);
+    let text = o.text(&code, 4);
+    let bss_id = o
+        .object_mut()
+        .section_id(StandardSection::UninitializedData);
     if bss > 0 {
-        o.append_section_bss(bss_id, bss, 16);
+        o.object_mut().append_section_bss(bss_id, bss, 16);
     }
     for &(offset, r_type, sym, addend) in relocs {
-        let (name, section, value) = match sym {
-            Sym::External(n) => (n.to_string(), SymbolSection::Undefined, 0),
-            Sym::Bss(v) => (format!("bss_{v:x}"), SymbolSection::Section(bss_id), *v),
+        let (name, at, kind) = match sym {
+            Sym::External(n) => (n.to_string(), At::Undefined, SymbolKind::Unknown),
+            Sym::Bss(v) => {
+                let at = At::Section {
+                    section: bss_id,
+                    value: *v,
+                    size: 0,
+                };
+                (format!("bss_{v:x}"), at, SymbolKind::Data)
+            }
         };
-        let id = o.symbol_id(name.as_bytes()).unwrap_or_else(|| {
-            o.add_symbol(Symbol {
-                name: name.into_bytes(),
-                value,
-                size: 0,
-                kind: match sym {
-                    Sym::External(_) => SymbolKind::Unknown,
-                    Sym::Bss(_) => SymbolKind::Data,
-                },
-                scope: SymbolScope::Linkage,
-                weak: false,
-                section,
-                flags: SymbolFlags::None,
-            })
-        });
-        o.add_relocation(
-            text,
-            Relocation {
-                offset,
-                symbol: id,
-                addend,
-                flags: RelocationFlags::Elf { r_type },
-            },
-        )
-        .unwrap();
+        let id = match o.symbol_named(&name) {
+            Some(id) => id,
+            None => o.symbol(&name, at, kind, SymbolScope::Linkage),
+        };
+        o.reloc(text, offset, r_type, id, addend);
     }
-    o.write().unwrap()
+    o.finish()
 }
 
 const BEQ: u32 = 0x5800_0000 | (5 << 5) | 4; // beq $a0, $a1, 0

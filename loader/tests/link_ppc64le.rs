@@ -10,6 +10,9 @@ use object::read::elf::{ElfFile64, Sym as _};
 use object::{Object as _, ObjectSection as _, ObjectSymbol as _, RelocationTarget};
 use rstest::rstest;
 use std::collections::{BTreeSet, HashMap};
+#[path = "support/synthetic.rs"]
+mod synthetic;
+use synthetic::{At, Synthetic};
 
 const BASE: u64 = 0x4000_0000;
 const TOC_BIAS: u64 = 0x8000;
@@ -656,88 +659,62 @@ impl Synth {
     }
 
     fn build(&self) -> Vec<u8> {
-        use object::write::{Object, Relocation, Symbol, SymbolSection};
-        use object::{SymbolFlags, SymbolKind, SymbolScope};
-        let mut o = Object::new(
-            object::BinaryFormat::Elf,
-            object::Architecture::PowerPc64,
-            object::Endianness::Little,
-        );
-        o.flags = object::FileFlags::Elf {
+        use object::elf::{STB_GLOBAL, STT_FUNC, STT_OBJECT};
+        use object::{SectionKind, SymbolFlags, SymbolKind, SymbolScope};
+        let mut o = Synthetic::new(object::Architecture::PowerPc64);
+        // ELFv2.
+        o.object_mut().flags = object::FileFlags::Elf {
             os_abi: 0,
             abi_version: 0,
             e_flags: 2,
         };
-        let text = o.add_section(Vec::new(), b".text".to_vec(), object::SectionKind::Text);
-        o.set_section_data(text, self.text.clone(), 16);
-        let data = o.add_section(Vec::new(), b".data".to_vec(), object::SectionKind::Data);
-        if !self.data.is_empty() {
-            o.set_section_data(data, self.data.clone(), 8);
-        }
-        let mut ids = HashMap::new();
-        for &(name, in_data, off, other) in &self.defs {
-            let id = o.add_symbol(Symbol {
-                name: name.as_bytes().to_vec(),
-                value: off,
-                size: 0,
-                kind: if in_data {
-                    SymbolKind::Data
-                } else {
-                    SymbolKind::Text
-                },
-                scope: SymbolScope::Linkage,
-                weak: false,
-                section: SymbolSection::Section(if in_data { data } else { text }),
-                flags: SymbolFlags::Elf {
-                    st_info: (object::elf::STB_GLOBAL << 4)
-                        | if in_data {
-                            object::elf::STT_OBJECT
-                        } else {
-                            object::elf::STT_FUNC
-                        },
-                    st_other: other,
-                },
-            });
-            ids.insert(name, id);
-        }
-        for &(name, value) in &self.abs {
-            let id = o.add_symbol(Symbol {
-                name: name.as_bytes().to_vec(),
+        let text = o.section(".text", SectionKind::Text, &self.text, 16);
+        let data_align = if self.data.is_empty() { 1 } else { 8 };
+        let data = o.section(".data", SectionKind::Data, &self.data, data_align);
+        for &(name, in_data, value, st_other) in &self.defs {
+            let (section, kind, st_type) = if in_data {
+                (data, SymbolKind::Data, STT_OBJECT)
+            } else {
+                (text, SymbolKind::Text, STT_FUNC)
+            };
+            let at = At::Section {
+                section,
                 value,
                 size: 0,
-                kind: SymbolKind::Data,
-                scope: SymbolScope::Linkage,
-                weak: false,
-                section: SymbolSection::Absolute,
-                flags: SymbolFlags::None,
-            });
-            ids.insert(name, id);
+            };
+            let id = o.symbol(name, at, kind, SymbolScope::Linkage);
+            o.object_mut().symbol_mut(id).flags = SymbolFlags::Elf {
+                st_info: (STB_GLOBAL << 4) | st_type,
+                st_other,
+            };
         }
-        for &(in_data, offset, r_type, sym, addend) in &self.relocs {
-            let symbol = *ids.entry(sym).or_insert_with(|| {
-                o.add_symbol(Symbol {
-                    name: sym.as_bytes().to_vec(),
-                    value: 0,
-                    size: 0,
-                    kind: SymbolKind::Unknown,
-                    scope: SymbolScope::Linkage,
-                    weak: false,
-                    section: SymbolSection::Undefined,
-                    flags: SymbolFlags::None,
-                })
-            });
-            o.add_relocation(
+        for &(name, value) in &self.abs {
+            o.symbol(
+                name,
+                At::Absolute(value),
+                SymbolKind::Data,
+                SymbolScope::Linkage,
+            );
+        }
+        for &(in_data, offset, r_type, name, addend) in &self.relocs {
+            let symbol = match o.symbol_named(name) {
+                Some(id) => id,
+                None => o.symbol(
+                    name,
+                    At::Undefined,
+                    SymbolKind::Unknown,
+                    SymbolScope::Linkage,
+                ),
+            };
+            o.reloc(
                 if in_data { data } else { text },
-                Relocation {
-                    offset,
-                    symbol,
-                    addend,
-                    flags: object::RelocationFlags::Elf { r_type },
-                },
-            )
-            .unwrap();
+                offset,
+                r_type,
+                symbol,
+                addend,
+            );
         }
-        o.write().unwrap()
+        o.finish()
     }
 }
 

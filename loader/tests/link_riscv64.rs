@@ -1267,13 +1267,10 @@ fn agrees_with_lld(#[case] name: &str) {
 // Ranges, on synthetic objects.
 
 use loader::Error;
-use object::write::{
-    Object as WObject, Relocation as WRelocation, Symbol as WSymbol, SymbolSection,
-};
-use object::{
-    Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind, SymbolFlags, SymbolKind,
-    SymbolScope,
-};
+use object::{Architecture, SectionKind, SymbolKind, SymbolScope};
+#[path = "support/synthetic.rs"]
+mod synthetic;
+use synthetic::{At, Synthetic};
 
 /// Where a synthetic relocation points.
 #[derive(Clone, Copy, Debug)]
@@ -1317,47 +1314,31 @@ fn template(r_type: u32) -> Vec<u8> {
 /// `(offset, type, symbol name, addend)` against the given symbols:
 /// `(name, Some(.text offset))` defined, `(name, None)` undefined.
 fn synth(text: Vec<u8>, symbols: &[(&str, Option<u64>)], relocs: &[(u64, u32, &str)]) -> Vec<u8> {
-    let mut o = WObject::new(BinaryFormat::Elf, Architecture::Riscv64, Endianness::Little);
-    let sec = o.add_section(vec![], b".text".to_vec(), SectionKind::Text);
-    o.append_section_data(sec, &text, 4);
-    let mut ids = HashMap::new();
+    let mut o = Synthetic::new(Architecture::Riscv64);
+    let sec = o.section(".text", SectionKind::Text, &text, 4);
     for &(name, at) in symbols {
-        let id = o.add_symbol(WSymbol {
-            name: name.as_bytes().to_vec(),
-            value: at.unwrap_or(0),
-            size: 0,
-            kind: if at.is_some() {
-                SymbolKind::Label
-            } else {
-                SymbolKind::Unknown
-            },
-            scope: if at.is_some() {
-                SymbolScope::Compilation
-            } else {
-                SymbolScope::Unknown
-            },
-            weak: false,
-            section: match at {
-                Some(_) => SymbolSection::Section(sec),
-                None => SymbolSection::Undefined,
-            },
-            flags: SymbolFlags::None,
-        });
-        ids.insert(name.to_string(), id);
+        match at {
+            Some(value) => {
+                let label = At::Section {
+                    section: sec,
+                    value,
+                    size: 0,
+                };
+                o.symbol(name, label, SymbolKind::Label, SymbolScope::Compilation)
+            }
+            None => o.symbol(
+                name,
+                At::Undefined,
+                SymbolKind::Unknown,
+                SymbolScope::Unknown,
+            ),
+        };
     }
     for &(offset, r_type, name) in relocs {
-        o.add_relocation(
-            sec,
-            WRelocation {
-                offset,
-                symbol: ids[name],
-                addend: 0,
-                flags: RelocationFlags::Elf { r_type },
-            },
-        )
-        .unwrap();
+        let symbol = o.symbol_named(name).expect("a listed symbol");
+        o.reloc(sec, offset, r_type, symbol, 0);
     }
-    o.write().unwrap()
+    o.finish()
 }
 
 /// One relocation of `r_type` at a place `P` towards `to`; returns the

@@ -9,9 +9,9 @@ use loader::link::{link, LinkOptions, LinkedImage};
 use loader::{Arch, Error};
 use rstest::rstest;
 
-#[path = "support/x86_object.rs"]
-mod x86_object;
-use x86_object::{object_with_reloc, FIELD};
+#[path = "support/synthetic.rs"]
+mod synthetic;
+use synthetic::{object_with_reloc, FIELD};
 
 const BASE: u64 = 0x1000_0000;
 

@@ -100,13 +100,7 @@ fn a_page_size_the_host_cannot_protect_is_refused() {
         let arch = loader::Arch::host().unwrap();
         let e = Module::load_in_memory(&object, arch, &NoSymbols, &options).unwrap_err();
         assert!(
-            matches!(
-                &e,
-                Error::Unsupported {
-                    what: "page size",
-                    ..
-                }
-            ),
+            matches!(&e, Error::PageSizeNotHostMultiple { page_size: p, .. } if *p == page_size),
             "{page_size}: {e:?}"
         );
         assert!(e.to_string().contains("host"), "{e}");

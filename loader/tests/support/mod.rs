@@ -2,6 +2,10 @@
 
 use std::process::Command;
 
+mod script;
+#[allow(unused_imports)] // not every test file fakes clang
+pub use script::write_script;
+
 /// The environment variable holding the emulator command (e.g.
 /// `qemu-aarch64 -L /usr/aarch64-linux-gnu`) when this process runs under
 /// qemu-user: re-running its own binary must go through it, since the host
