@@ -6,8 +6,9 @@
 //! both loader backends (or by clang) is still caught. [`runner`] is the
 //! harness: child-process execution, comparison, census and reports.
 //! [`snapshot`] is the relocation snapshot format, written by the snapshot
-//! test and read by `cargo xtask clang-diff`.
+//! test and read by [`clang_diff`] (`conformance clang-diff`).
 
+pub mod clang_diff;
 pub mod reference;
 pub mod reference_generated;
 pub mod runner;
