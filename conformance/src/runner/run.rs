@@ -62,7 +62,8 @@ impl<'de> Deserialize<'de> for BackendKind {
 /// the Rust reference, the kernel file (`spec`), or the cross-arch
 /// comparison (only `expected-failures.toml` names it). Reports and
 /// `expected-failures.toml` name it by [`Party::name`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Party {
     Backend(BackendKind),
     Reference,
@@ -103,17 +104,17 @@ impl std::fmt::Display for Party {
     }
 }
 
-impl Serialize for Party {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
+impl From<Party> for &'static str {
+    fn from(p: Party) -> &'static str {
+        p.name()
     }
 }
 
-impl<'de> Deserialize<'de> for Party {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Party::from_name(&name)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown party `{name}`")))
+impl TryFrom<String> for Party {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Party, String> {
+        Party::from_name(&name).ok_or_else(|| format!("unknown party `{name}`"))
     }
 }
 
