@@ -5,8 +5,12 @@
 //! reference implementations for part of the corpus, so that a bug shared by
 //! both loader backends (or by clang) is still caught. [`runner`] is the
 //! harness: child-process execution, comparison, census and reports.
+//! [`snapshot`] is the relocation snapshot format, written by the snapshot
+//! test and read by [`clang_diff`] (`conformance clang-diff`).
 
+pub mod clang_diff;
 pub mod reference;
 pub mod reference_generated;
 pub mod runner;
+pub mod snapshot;
 pub mod spec;

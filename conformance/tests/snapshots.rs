@@ -24,9 +24,10 @@
 
 use std::io::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use conformance::runner::fixed::{compile_and_link, snapshot_text, FIXED_BASE};
+use conformance::runner::fixed::{compile_and_link, FixedLink};
+use conformance::snapshot::{self, skipped_text, snapshot_text, Snapshot};
 use conformance::spec::{discover, KernelSpec, Lang, MIN_CLANG_FOR_IR};
 use loader::compile::{clang_version, find_clang};
 use loader::Arch;
@@ -43,10 +44,6 @@ const REQUIRE_ENV: &str = "CONFORMANCE_REQUIRE_CLANGS";
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn snapshots_dir() -> PathBuf {
-    crate_dir().join("snapshots")
 }
 
 fn corpus() -> Vec<KernelSpec> {
@@ -88,29 +85,6 @@ fn installed_clang(version: u32) -> Option<PathBuf> {
         .find(|c| clang_version(c).ok() == Some(version))
 }
 
-/// The oldest clang that can target `arch` (`min_clang` in
-/// qemu/arches.toml, which `cargo xtask matrix` reads too).
-fn arch_min_clang(arch: Arch) -> u32 {
-    let path = crate_dir().join("../qemu/arches.toml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut section = "";
-    for line in text.lines() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = name.trim();
-        } else if section == arch.name() {
-            if let Some((key, value)) = line.split_once('=') {
-                if key.trim() == "min_clang" {
-                    return value.trim().parse().unwrap_or_else(|_| {
-                        panic!("{}: [{section}] min_clang `{value}`", path.display())
-                    });
-                }
-            }
-        }
-    }
-    panic!("{}: no min_clang for [{}]", path.display(), arch.name())
-}
-
 /// Why `spec` is not compiled for `arch` by `clang-<version>`, if it is not.
 fn too_old(spec: &KernelSpec, arch: Arch, version: u32) -> Option<String> {
     let need = spec.min_clang_version_for(arch)?;
@@ -134,30 +108,26 @@ fn too_old(spec: &KernelSpec, arch: Arch, version: u32) -> Option<String> {
     ))
 }
 
-/// The snapshot of a kernel that was not compiled.
-fn skipped_text(spec: &KernelSpec, arch: Arch, why: &str) -> String {
-    format!(
-        "# {} for {} at base {FIXED_BASE:#x}\n# skipped: {why}\n",
-        spec.name,
-        arch.name()
-    )
-}
-
-/// `.snap` files under `dir`, as kernel names (`category/stem`).
-fn snapshot_names(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        let Some(name) = p.file_name().and_then(|n| n.to_str()).map(String::from) else {
-            continue;
-        };
-        if p.is_dir() {
-            snapshot_names(&p, &format!("{prefix}{name}/"), out);
-        } else if let Some(stem) = name.strip_suffix(".snap") {
-            out.push((format!("{prefix}{stem}"), p));
+/// What `cargo xtask clang-diff` reads from a snapshot is what was linked.
+fn assert_reads_back(text: &str, linked: &FixedLink) {
+    let s = Snapshot::parse(text);
+    assert_eq!(s.code_bytes, linked.code_bytes, "{}", linked.kernel);
+    assert_eq!(
+        s.externals.len(),
+        linked.externals.len(),
+        "{}",
+        linked.kernel
+    );
+    match &linked.outcome {
+        Ok(log) => {
+            assert_eq!(s.status, snapshot::Status::Linked, "{}", linked.kernel);
+            assert_eq!(s.relocs.len(), log.len(), "{}", linked.kernel);
         }
+        Err(_) => assert!(
+            matches!(s.status, snapshot::Status::Error(_)),
+            "{}",
+            linked.kernel
+        ),
     }
 }
 
@@ -167,10 +137,10 @@ fn relocations(
     #[values("x86_64", "aarch64", "riscv64", "loongarch64", "ppc64le")] arch: &str,
 ) {
     let arch: Arch = arch.parse().unwrap();
-    let root = snapshots_dir()
+    let root = snapshot::root()
         .join(format!("clang-{version}"))
         .join(arch.name());
-    let min = arch_min_clang(arch);
+    let min = snapshot::min_clang(arch).unwrap_or_else(|e| panic!("{e}"));
     if version < min {
         notice(&format!(
             "snapshots clang-{version} {arch}: none (clang-{version} cannot target {arch}; \
@@ -202,9 +172,14 @@ fn relocations(
         let text = match too_old(spec, arch, version) {
             Some(why) => {
                 skipped.push(spec.name.as_str());
-                skipped_text(spec, arch, &why)
+                skipped_text(&spec.name, arch, &why)
             }
-            None => snapshot_text(&compile_and_link(spec, arch, &clang, "2")),
+            None => {
+                let linked = compile_and_link(spec, arch, &clang, "2");
+                let text = snapshot_text(&linked);
+                assert_reads_back(&text, &linked);
+                text
+            }
         };
         let (dir, stem) = match spec.name.rsplit_once('/') {
             Some((d, s)) => (root.join(d), s.to_string()),
@@ -223,10 +198,8 @@ fn relocations(
         }
     }
     // Snapshots of kernels that no longer exist.
-    let mut existing = Vec::new();
-    snapshot_names(&root, "", &mut existing);
     let mut stale = Vec::new();
-    for (name, path) in existing {
+    for (name, path) in snapshot::files(&root) {
         if specs.iter().all(|s| s.name != name) {
             if updating() {
                 let _ = std::fs::remove_file(&path);
@@ -262,7 +235,7 @@ fn relocations(
 /// nobody checks would rot), and every clang of [`CLANGS`] has one.
 #[test]
 fn snapshot_sets_are_the_checked_clangs() {
-    let mut on_disk: Vec<u32> = std::fs::read_dir(snapshots_dir())
+    let mut on_disk: Vec<u32> = std::fs::read_dir(snapshot::root())
         .expect("conformance/snapshots")
         .flatten()
         .filter_map(|e| {

@@ -21,107 +21,9 @@
 //! rewriting a fixed-width name prefix (`KZQ00000_`) in the object's string
 //! table: same length, so the ELF stays valid.
 //!
-//! Profile notes (callgrind on `--profile-loads N KIB` and
-//! `--profile-batch N`, x86_64; instructions per load of the 16 KiB kernel,
-//! 1353 relocations and 1360 symbols, 1150 of them `.LCPI` constant labels):
-//! - first profile, 2.2 M instructions: a `String` per symbol including
-//!   every `.LCPI` label (allocation + free: ~40%), a `HashMap<String, u64>`
-//!   of exported names rebuilt per load (8%), the relocation kind tables
-//!   searched linearly three times per relocation;
-//! - changed: `.L` labels listed only when a relocation log is kept, kinds
-//!   looked up once per relocation, exports indexed by a sorted vector of
-//!   name hashes (sorting the names themselves was the superlinear part of
-//!   the 256 KiB load), `.bss` not rewritten (a page fault saved), batch
-//!   name table FNV-hashed and pre-sized: 1.46 M instructions;
-//! - second pass (callgrind, instructions per small load: 99 K -> 67 K;
-//!   per 16 KiB load 1.46 M -> 0.94 M; per kernel of a 1000-kernel batch
-//!   88 K -> 72 K): `bits::Encoding::write` 236 -> ~100 instructions per
-//!   relocation (a fast path for one whole data word, range checks of
-//!   1-63-bit fields by shifts instead of i128, 4/8-byte words read and
-//!   written whole, helpers inlined; the general path and the i128
-//!   definition stay, and unit tests check both agree); symbol
-//!   names sliced from a string table validated as UTF-8 once, their
-//!   NUL found eight bytes at a time (was a search plus a UTF-8 check per
-//!   name: 8% of a small load); the export index radix-sorted (a
-//!   comparison sort was 5% of a batch load); loads no
-//!   longer build the section/GOT/stub name lists of `LinkOutput` only to
-//!   drop them; relocation records pushed in place (no large
-//!   `Result<Option<RelocRecord>>` per relocation); `Module::symbols` is a
-//!   `SymbolList` (one name string + 24-byte records instead of a `String`
-//!   and 48 bytes per symbol) and the export index holds 32-bit halves:
-//!   batch memory per kernel 3015 B -> 2209 B (1.96x -> 1.44x sections);
-//! - third pass (session 3; instructions per small load 67 K -> 32 K, per
-//!   16 KiB load 0.94 M -> 0.35 M, per 256 KiB load 14.6 M -> 5.4 M, per
-//!   kernel of a 1000-kernel batch 72 K -> 36 K; `--profile-phases N KIB`
-//!   splits a load into prepare / link / floor / whole):
-//!   - layout: read-only data and the GOT follow the code in its read +
-//!     execute pages by default (`LinkOptions::separate_read_only`,
-//!     `JitOptions::separate_read_only` to keep them apart): the second
-//!     mprotect split the mapping and the read-only page was one more page
-//!     fault, a third of the small floor (measured in C on this VM: a page
-//!     fault ~3.7 us, the split mprotect ~1.8 us);
-//!   - the pages the link writes are faulted in by one
-//!     `MADV_POPULATE_WRITE` (a tenth of a large load);
-//!   - the symbol table and relocations are read in place (no per-load
-//!     copy of either), little-endian as a type (no run-time byte-order
-//!     check per field), one 16-byte record per symbol for what
-//!     relocations read; kinds found by a table indexed by type;
-//!   - a direct path for stored `S + A` / `S + A - P` relocations to
-//!     the object's own symbols (~55 instructions for a whole data word;
-//!     instruction fields through the bit-field writer; the general path,
-//!     ~250, stays the definition, and `tests/direct_path.rs` links every
-//!     fifth corpus kernel for all five arches both ways and compares
-//!     bytes); RISC-V pair-high places in a sorted vector, not a SipHash
-//!     map (`--profile-link riscv64 N 256`: 2.56 -> 1.95 ms a link);
-//!   - symbols listed from their type and binding, without reading the
-//!     name of every `.LCPI` label (a cache miss each in a large table);
-//!     GOT/stub candidates and listable counts noted while parsing (two
-//!     passes fewer); GOT and stub slots in sorted (symbol, slot) pairs
-//!     (no hash map, no vector over every symbol);
-//!   - the export index is built on the ninth lookup (scans before) and
-//!     names are hashed eight bytes at a time; a batch marks losing
-//!     duplicate definitions instead of filtering the index through its
-//!     name table;
-//! - fourth pass (session 4; instructions per load, same driver before
-//!   and after: small 32.6 K -> 22.8 K, 16 KiB 354 K -> 203 K, 256 KiB
-//!   5.55 M -> 3.09 M; per kernel of a 1000-kernel batch, load + one
-//!   lookup + drop, 41.0 K -> 24.1 K; `--profile-batch` also prints page
-//!   faults per round):
-//!   - batch: the time per kernel grew with the batch size and with what
-//!     the process had done before. Two causes: each load allocated and
-//!     freed a few megabytes of metadata (a vector of objects moved into a
-//!     vector of `Prepared`s, a hash map of every exported name), and
-//!     glibc gave the heap back and faulted it in again every load (966
-//!     faults a load of 1000 kernels, 380 of them the image); and the
-//!     objects no longer stayed cached between the parse and link passes.
-//!     Now objects are parsed straight into their `Prepared` records, the
-//!     symbols of every object are listed first (their addresses come
-//!     from the layout) and the list's export index, built under the
-//!     batch's rules, is the name table of the link and the module's
-//!     index; the objects two ahead are prefetched;
-//!   - lookups: the first eight of any module scan its list (an index
-//!     build for one lookup was a tenth of a batch load); the scan
-//!     compares lengths and last bytes before names;
-//!   - parse: symbol records collected from an exact-size iterator (a
-//!     push per symbol was a quarter of the parse), the first bad
-//!     symbol's error made after the loop; listable symbols noted by index
-//!     and decided by a table on `st_info`; GOT/stub candidates from a
-//!     per-arch target table in a scan of its own (inside `parse` its
-//!     state lived on the stack); string tables checked by simdutf8, section
-//!     names sliced from their checked table;
-//!   - relocate: the direct path in a loop of its own over the section's
-//!     bytes (one bounds check per field), the signed 32-bit PC-relative
-//!     word (x86_64 `PC32`/`PLT32`) tested first (~55 -> ~35
-//!     instructions a relocation), page deltas (AArch64 `ADRP`,
-//!     LoongArch `PCALA_HI20`: half those arches' relocations) on it
-//!     too;
-//!   - list: one read of each symbol's entry (`Object::listing_view`),
-//!     an inlined visit per symbol.
-//! - left: a large load is mostly kernel work the floor also does
-//!   (populating, protecting and unmapping 101 pages: ~150 us of a
-//!   ~185 us floor on this VM), so 1.5x leaves ~125 us of userland work
-//!   for 24 K relocations, 24 K symbols and 3 K listed names; it now takes
-//!   ~105 us, and the margin is within the machine's noise.
+//! `--profile-loads`, `--profile-phases`, `--profile-link` and
+//! `--profile-batch` run one workload alone, for a profiler (callgrind,
+//! perf); what each optimisation bought is in the git history.
 
 use loader::link::{link, LinkOptions, Prepared, Protection, SectionClass, Segment};
 use loader::resolve::NoSymbols;
@@ -1167,32 +1069,19 @@ fn matrix_wall_times(t: &mut Table) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/conformance/matrix");
     let mut found = false;
     for arch in Arch::ALL {
-        let Ok(text) = std::fs::read_to_string(dir.join(format!("{arch}.json"))) else {
+        let path = dir.join(format!("{arch}.json"));
+        let Ok(report) = conformance::runner::report::read(&path) else {
             continue;
         };
-        // The report's own `wall_ms` and `total` (kernels' entries have
-        // their own `wall_ms` before it, so take the last one).
-        let number_after = |text: &str, key: &str, last: bool| -> Option<f64> {
-            let at = if last {
-                text.rfind(key)?
-            } else {
-                text.find(key)?
-            };
-            let rest = text[at + key.len()..].trim_start();
-            let end = rest
-                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-                .unwrap_or(rest.len());
-            rest[..end].parse().ok()
-        };
-        let wall = number_after(&text, "\"wall_ms\":", true);
-        let total = number_after(&text, "\"total\":", false);
-        if let (Some(wall), Some(total)) = (wall, total) {
-            found = true;
-            t.info(
-                format!("(7) matrix wall time, {arch}"),
-                format!("{:.1} s ({total} kernel runs)", wall / 1e3),
-            );
-        }
+        found = true;
+        t.info(
+            format!("(7) matrix wall time, {arch}"),
+            format!(
+                "{:.1} s ({} kernel runs)",
+                report.wall_ms / 1e3,
+                report.counts.total
+            ),
+        );
     }
     if !found {
         t.info(

@@ -169,24 +169,6 @@ pub fn is_generated(spec: &KernelSpec) -> bool {
     spec.category().starts_with("generated")
 }
 
-/// `.snap` files below `dir`, recursively.
-fn count_snapshots(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|e| {
-            let p = e.path();
-            if p.is_dir() {
-                count_snapshots(&p)
-            } else {
-                usize::from(p.extension().is_some_and(|x| x == "snap"))
-            }
-        })
-        .sum()
-}
-
 /// The counts a status report needs, after the per-arch censuses: kernels
 /// by language and origin, Rust references, relocation snapshots per clang
 /// version and arch (below `snapshots`), relocation types per arch.
@@ -231,7 +213,13 @@ pub fn counts(specs: &[KernelSpec], censuses: &[ArchCensus], snapshots: &Path) -
     for v in versions {
         let per_arch: Vec<String> = Arch::ALL
             .iter()
-            .map(|a| format!("{} {}", a.name(), count_snapshots(&v.join(a.name()))))
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a.name(),
+                    crate::snapshot::files(&v.join(a.name())).len()
+                )
+            })
             .collect();
         let _ = writeln!(
             s,

@@ -37,6 +37,9 @@ USAGE:
   conformance link   --arch A --kernel GLOB [--corpus DIR] [--opt LEVEL] [--clang PATH]
                                  print the relocation log of a fixed-base link (what
                                  the snapshot tests store)
+  conformance clang-diff A B [--arch LIST|all] [--top N] [--all]
+                                 what changed between the relocation snapshot sets of
+                                 clang-A and clang-B (`clang-diff --help`)
 
 RUN OPTIONS:
   --arch A            architecture to execute (default: the host's)
@@ -148,6 +151,7 @@ pub fn main(argv: Vec<String>) -> i32 {
         Some("exec-one") => cmd_exec_one(args),
         Some("link") => cmd_link(args),
         Some("cross-arch") => cmd_cross_arch(args),
+        Some("clang-diff") => cmd_clang_diff(args),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(0)
@@ -399,6 +403,73 @@ fn cmd_link(mut a: Args) -> Result<i32, String> {
         println!("{}", super::fixed::snapshot_text(&l));
     }
     Ok(0)
+}
+
+fn cmd_clang_diff(mut a: Args) -> Result<i32, String> {
+    use crate::clang_diff::{major, report, Options, HELP};
+    let mut versions = Vec::new();
+    let mut arches: Vec<Arch> = Arch::ALL.to_vec();
+    let mut top = 10;
+    let mut all = false;
+    while let Some(flag) = a.next() {
+        match flag.as_str() {
+            "-h" | "--help" => {
+                print!("{HELP}");
+                return Ok(0);
+            }
+            "--arch" => arches = parse_arch_list(&a.value(&flag)?)?,
+            "--top" => {
+                let n = a.value(&flag)?;
+                top = n
+                    .parse()
+                    .map_err(|_| format!("--top `{n}`: not a number"))?;
+            }
+            "--all" => all = true,
+            f if f.starts_with('-') => {
+                return Err(format!("unknown option `{f}` for `clang-diff`"))
+            }
+            _ => versions.push(major(&flag)?),
+        }
+    }
+    let [a, b] = versions[..] else {
+        return Err(format!(
+            "clang-diff needs two clang versions, e.g. `clang-diff 14 19`\n\n{HELP}"
+        ));
+    };
+    print!(
+        "{}",
+        report(&Options {
+            a,
+            b,
+            arches,
+            top,
+            all
+        })?
+    );
+    Ok(0)
+}
+
+/// `all`, or a comma list of canonical arch names (each once, in order).
+fn parse_arch_list(v: &str) -> Result<Vec<Arch>, String> {
+    let names: Vec<&str> = v
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if names.contains(&"all") {
+        return Ok(Arch::ALL.to_vec());
+    }
+    let mut out: Vec<Arch> = Vec::new();
+    for n in names {
+        let arch = Arch::from_name(n).ok_or_else(|| {
+            let known: Vec<&str> = Arch::ALL.iter().map(|a| a.name()).collect();
+            format!("unknown arch `{n}` (known: {}, all)", known.join(", "))
+        })?;
+        if !out.contains(&arch) {
+            out.push(arch);
+        }
+    }
+    Ok(out)
 }
 
 fn cmd_cross_arch(mut a: Args) -> Result<i32, String> {

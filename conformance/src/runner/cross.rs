@@ -15,8 +15,9 @@ use std::fmt::Write as _;
 use loader::Arch;
 use serde::Serialize;
 
-use super::expected::{ExpectedFailure, CROSS_ARCH};
+use super::expected::ExpectedFailure;
 use super::outputs::SavedOutputs;
+use super::run::Party;
 use crate::spec::{compare, KernelSpec, Tolerance};
 
 /// The verdict on one kernel at one level on one architecture.
@@ -139,9 +140,10 @@ pub fn compare_one(
 /// Applies the `backend = "cross-arch"` entries of `expected-failures.toml`
 /// to a verdict.
 fn classify(v: &mut CrossVerdict, expected: &[ExpectedFailure]) {
-    let Some(e) = expected.iter().find(|e| {
-        e.backend.as_deref() == Some(CROSS_ARCH) && e.concerns(&v.kernel, &v.arch, &v.opt)
-    }) else {
+    let Some(e) = expected
+        .iter()
+        .find(|e| e.backend == Some(Party::CrossArch) && e.concerns(&v.kernel, &v.arch, &v.opt))
+    else {
         return;
     };
     match v.status {
@@ -363,7 +365,7 @@ double f(unsigned n, float *x, int *k) { return 0; }
             kernel: "t/f".into(),
             arch: arch.into(),
             opt: "2".into(),
-            backend: "jit".into(),
+            backend: crate::runner::child::BackendKind::Jit,
             digest: digest(o),
             returns,
             buffers,
@@ -478,7 +480,7 @@ double f(unsigned n, float *x, int *k) { return 0; }
         let entry = |arch: &str| crate::runner::expected::ExpectedFailure {
             kernel: "t/*".into(),
             arch: Some(arch.into()),
-            backend: Some(CROSS_ARCH.into()),
+            backend: Some(Party::CrossArch),
             opt: None,
             clang: None,
             reason: "sNaN".into(),

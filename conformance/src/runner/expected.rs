@@ -17,19 +17,19 @@
 use std::path::Path;
 
 use super::glob::glob_match;
-
-/// The `backend` of entries about oracle 3 (`conformance cross-arch`): a
-/// disagreement with the reference architecture that is understood. Only
-/// entries naming it explicitly cover such a disagreement, and they never
-/// cover a failure of `conformance run`.
-pub const CROSS_ARCH: &str = "cross-arch";
+use super::run::Party;
 
 /// One entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpectedFailure {
     pub kernel: String,
     pub arch: Option<String>,
-    pub backend: Option<String>,
+    /// A backend, the reference, or [`Party::CrossArch`]: oracle 3
+    /// (`conformance cross-arch`), a disagreement with the reference
+    /// architecture that is understood. Only entries naming it explicitly
+    /// cover such a disagreement, and they never cover a failure of
+    /// `conformance run`.
+    pub backend: Option<Party>,
     pub opt: Option<String>,
     /// The clang major version the failure belongs to (a miscompile of one
     /// release); every version when `None`.
@@ -42,11 +42,11 @@ pub struct ExpectedFailure {
 impl ExpectedFailure {
     /// Whether this entry covers a failure of `kernel` on `arch` at `opt`
     /// charged to `backend`.
-    pub fn covers(&self, kernel: &str, arch: &str, opt: &str, backend: &str) -> bool {
+    pub fn covers(&self, kernel: &str, arch: &str, opt: &str, backend: Party) -> bool {
         glob_match(&self.kernel, kernel)
             && self.arch.as_deref().is_none_or(|a| a == arch)
             && self.opt.as_deref().is_none_or(|o| o == opt)
-            && self.backend.as_deref().is_none_or(|b| b == backend)
+            && self.backend.is_none_or(|b| b == backend)
     }
 
     /// Whether this entry is about `kernel` on `arch` at `opt` at all.
@@ -136,15 +136,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<ExpectedFailure>, String> {
                 }
                 entry.arch = Some(value)
             }
-            "backend" => {
-                if !matches!(value.as_str(), "jit" | "dlopen" | "reference" | CROSS_ARCH) {
+            "backend" => match Party::from_name(&value) {
+                Some(p) if p != Party::Spec => entry.backend = Some(p),
+                _ => {
                     return Err(err(
                         line_no,
                         "backend must be `jit`, `dlopen`, `reference` or `cross-arch`",
-                    ));
+                    ))
                 }
-                entry.backend = Some(value)
-            }
+            },
             "opt" => entry.opt = Some(value),
             "clang" => {
                 let v = value.strip_prefix("clang-").unwrap_or(&value);
@@ -196,10 +196,10 @@ mod tests {
         let v = parse(Path::new("f.toml"), t).unwrap();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].reason, "r \"q\"");
-        assert!(v[0].covers("math/sin", "ppc64le", "2", "jit"));
-        assert!(!v[0].covers("math/sin", "x86_64", "2", "jit"));
-        assert!(v[1].covers("a/b", "x86_64", "0", "jit"));
-        assert!(!v[1].covers("a/b", "x86_64", "0", "dlopen"));
+        assert!(v[0].covers("math/sin", "ppc64le", "2", Party::JIT));
+        assert!(!v[0].covers("math/sin", "x86_64", "2", Party::JIT));
+        assert!(v[1].covers("a/b", "x86_64", "0", Party::JIT));
+        assert!(!v[1].covers("a/b", "x86_64", "0", Party::DLOPEN));
         let t = "[[failure]]\nkernel = \"a/*\"\nclang = \"19\"\nreason = \"r\"\n[[failure]]\nkernel = \"b\"\nreason = \"r\"\n";
         let v = parse(Path::new("f.toml"), t).unwrap();
         assert_eq!(v[0].clang, Some(19));
@@ -220,6 +220,8 @@ mod tests {
             "[[failure]]\nkernel = \"x\"\nreason = \"r\"\nfoo = \"1\"",
             "[failure]",
             "[[failure]]\nkernel = \"x\"\nreason = \"r\"\narch = \"mips\"",
+            "[[failure]]\nkernel = \"x\"\nreason = \"r\"\nbackend = \"spec\"",
+            "[[failure]]\nkernel = \"x\"\nreason = \"r\"\nbackend = \"in-memory\"",
         ] {
             assert!(parse(Path::new("f.toml"), bad).is_err(), "{bad}");
         }

@@ -18,7 +18,6 @@
 //!     range (or the loader's policy) requires one.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
 use std::path::Path;
 
 use loader::link::{link, LinkOptions, RelocRecord};
@@ -29,6 +28,9 @@ use object::Endianness;
 
 use super::relocnames::describe_reloc_type;
 use crate::spec::{KernelSpec, Lang};
+
+/// The snapshot text of a [`FixedLink`] belongs to the snapshot format.
+pub use crate::snapshot::snapshot_text;
 
 /// The address the image is linked at.
 pub const FIXED_BASE: u64 = 0x4000_0000;
@@ -261,54 +263,4 @@ fn link_object(spec: &KernelSpec, arch: Arch, object: &[u8], mut out: FixedLink)
         }
     };
     out
-}
-
-/// The text of a relocation snapshot: the external symbols with their
-/// fixed addresses, then one line per relocation (or the error, and the
-/// relocation types the object holds).
-pub fn snapshot_text(l: &FixedLink) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# {} for {} at base {FIXED_BASE:#x}",
-        l.kernel,
-        l.arch.name()
-    );
-    if let Some(reason) = &l.skip {
-        let _ = writeln!(s, "# not executed on this arch: {reason}");
-    }
-    if let Some(n) = l.code_bytes {
-        let _ = writeln!(s, "# code bytes: {n}");
-    }
-    if !l.externals.is_empty() {
-        s.push_str("# externals\n");
-        for (name, addr, data) in &l.externals {
-            let kind = if *data { "data, near" } else { "function, far" };
-            let _ = writeln!(s, "{name} = {addr:#x} ({kind})");
-        }
-    }
-    match &l.outcome {
-        Ok(log) => {
-            let _ = writeln!(s, "# relocations ({})", log.len());
-            for r in log {
-                let _ = writeln!(s, "{r}");
-            }
-        }
-        Err(e) => {
-            for (i, line) in e.to_string().lines().enumerate() {
-                if i == 0 {
-                    let _ = writeln!(s, "error: {line}");
-                } else {
-                    let _ = writeln!(s, "  {line}");
-                }
-            }
-            if !l.object_relocs.is_empty() {
-                s.push_str("# relocation types in the object\n");
-                for (name, n) in &l.object_relocs {
-                    let _ = writeln!(s, "{name} x{n}");
-                }
-            }
-        }
-    }
-    s
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::child::BackendKind;
 use super::run::{KernelReport, Report};
 use super::wire::{decode_outputs, encode_outputs, ChildOutcome, WireBuffer, WireReturn};
 use crate::spec::Outputs;
@@ -20,7 +21,7 @@ pub struct SavedOutputs {
     pub arch: String,
     pub opt: String,
     /// The backend that produced them (see [`saved`]).
-    pub backend: String,
+    pub backend: BackendKind,
     /// [`digest`] of the outputs.
     pub digest: String,
     pub returns: Vec<WireReturn>,
@@ -77,11 +78,13 @@ pub fn digest(o: &Outputs) -> String {
 /// it, and the architecture's code (what oracle 3 is about) is still
 /// compared through the dlopen backend's outputs.
 pub fn saved(k: &KernelReport) -> Option<SavedOutputs> {
-    let b = ["dlopen", "jit"].iter().find_map(|name| {
-        k.backends
-            .iter()
-            .find(|b| b.backend == *name && b.outputs.is_some())
-    })?;
+    let b = [BackendKind::Dlopen, BackendKind::Jit]
+        .into_iter()
+        .find_map(|kind| {
+            k.backends
+                .iter()
+                .find(|b| b.backend == kind && b.outputs.is_some())
+        })?;
     let o = b.outputs.as_ref()?;
     let ChildOutcome::Ok {
         returns,
@@ -95,7 +98,7 @@ pub fn saved(k: &KernelReport) -> Option<SavedOutputs> {
         kernel: k.kernel.clone(),
         arch: k.arch.clone(),
         opt: k.opt.clone(),
-        backend: b.backend.clone(),
+        backend: b.backend,
         digest: digest(o),
         returns,
         buffers,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::child::BackendKind;
 use super::run::{KernelReport, Report, Status};
 
 /// `PATH.json` and `PATH.md` for a `--report PATH` (an extension `.json`
@@ -20,6 +21,10 @@ pub fn report_paths(path: &Path) -> (PathBuf, PathBuf) {
         PathBuf::from(s)
     };
     (with(".json"), with(".md"))
+}
+
+fn backend_names(backends: &[BackendKind]) -> Vec<&'static str> {
+    backends.iter().map(|b| b.name()).collect()
 }
 
 fn failure_lines(k: &KernelReport) -> Vec<String> {
@@ -64,7 +69,7 @@ pub fn summary(r: &Report) -> String {
         "conformance: arch {}, -O{}, backends {}, {}, cpu {}",
         r.arch,
         r.opts.join(",-O"),
-        r.backends.join("+"),
+        backend_names(&r.backends).join("+"),
         r.clang.as_deref().unwrap_or("clang ?"),
         r.cpu
     );
@@ -111,7 +116,7 @@ pub fn markdown(r: &Report) -> String {
         s,
         "-O{} · backends {} · {} · cpu {} · corpus `{}` · {:.1} s\n",
         r.opts.join(", -O"),
-        r.backends.join(" + "),
+        backend_names(&r.backends).join(" + "),
         r.clang.as_deref().unwrap_or("clang ?"),
         r.cpu,
         r.corpus,
@@ -153,7 +158,12 @@ pub fn markdown(r: &Report) -> String {
             }
             for b in &k.backends {
                 if let Some(t) = &b.stderr_tail {
-                    let _ = writeln!(s, "\n{} stderr (tail):\n\n```\n{}\n```", b.backend, t);
+                    let _ = writeln!(
+                        s,
+                        "\n{} stderr (tail):\n\n```\n{}\n```",
+                        b.backend.name(),
+                        t
+                    );
                 }
             }
             s.push('\n');
@@ -169,7 +179,7 @@ pub fn markdown(r: &Report) -> String {
         let backends: Vec<String> = k
             .backends
             .iter()
-            .map(|b| format!("{} {}", b.backend, b.status))
+            .map(|b| format!("{} {}", b.backend.name(), b.status))
             .collect();
         let verdicts: Vec<String> = k
             .verdicts
@@ -177,7 +187,7 @@ pub fn markdown(r: &Report) -> String {
             .map(|v| {
                 format!(
                     "{} vs {}: {}",
-                    v.subject,
+                    v.subject.name(),
                     v.oracle,
                     if v.agree { "agree" } else { "DIFFER" }
                 )
@@ -232,4 +242,85 @@ pub fn write_reports(r: &Report, path: &Path) -> Result<(PathBuf, PathBuf), Stri
     std::fs::write(&json, text + "\n").map_err(|e| format!("{}: {e}", json.display()))?;
     std::fs::write(&md, markdown(r)).map_err(|e| format!("{}: {e}", md.display()))?;
     Ok((json, md))
+}
+
+/// Reads a `PATH.json` that [`write_reports`] wrote.
+pub fn read(path: &Path) -> Result<Report, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::run::{
+        BackendReport, BackendStatus, Counts, Failure, KernelReport, Party, Verdict,
+    };
+
+    fn backend(kind: BackendKind, status: BackendStatus) -> BackendReport {
+        BackendReport {
+            backend: kind,
+            status,
+            stage: (status != BackendStatus::Ok).then(|| "call #0 f".to_string()),
+            message: None,
+            stderr_tail: None,
+            relocations: BTreeMap::from([("R_X86_64_PLT32".to_string(), 2)]),
+            timings: None,
+            wall_ms: 1.5,
+            outputs_digest: Some("00ff".into()),
+            outputs: None,
+            guards: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_written_report_reads_back_the_same() {
+        let report = Report {
+            arch: "x86_64".into(),
+            opts: vec!["2".into()],
+            backends: BackendKind::ALL.to_vec(),
+            corpus: "kernels".into(),
+            clang: Some("clang-19".into()),
+            cpu: "native".into(),
+            counts: Counts {
+                total: 1,
+                fail: 1,
+                ..Counts::default()
+            },
+            kernels: vec![KernelReport {
+                kernel: "t/k".into(),
+                path: "t/k.c".into(),
+                arch: "x86_64".into(),
+                opt: "2".into(),
+                status: Status::Fail,
+                backends: vec![
+                    backend(BackendKind::Jit, BackendStatus::Crash),
+                    backend(BackendKind::Dlopen, BackendStatus::Ok),
+                ],
+                verdicts: vec![Verdict {
+                    oracle: Party::Reference,
+                    subject: BackendKind::Dlopen,
+                    agree: true,
+                    detail: None,
+                }],
+                failures: vec![Failure {
+                    backend: Party::JIT,
+                    what: "crash during `call #0 f`".into(),
+                }],
+                note: None,
+                relocation_kinds: BTreeMap::new(),
+                wall_ms: 3.0,
+            }],
+            wall_ms: 1234.5,
+        };
+        let dir = std::env::temp_dir().join(format!("conformance-report-{}", std::process::id()));
+        let (json, _) = write_reports(&report, &dir.join("r")).unwrap();
+        let text = std::fs::read_to_string(&json).unwrap();
+        assert!(text.contains("\"backend\": \"jit\"") && text.contains("\"status\": \"crash\""));
+        let back = read(&json).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(serde_json::to_string_pretty(&back).unwrap() + "\n", text);
+        assert_eq!(back.wall_ms, 1234.5);
+        assert_eq!(back.kernels[0].failures[0].backend, Party::JIT);
+    }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use loader::Arch;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::child::{BackendKind, ChildRequest};
 use super::expected::ExpectedFailure;
@@ -41,8 +41,85 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
+/// A backend is named in reports (and saved outputs) by [`BackendKind::name`].
+impl Serialize for BackendKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackendKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        BackendKind::ALL
+            .into_iter()
+            .find(|b| b.name() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown backend `{name}`")))
+    }
+}
+
+/// What produced a result or is charged with a failure: a loader backend,
+/// the Rust reference, the kernel file (`spec`), or the cross-arch
+/// comparison (only `expected-failures.toml` names it). Reports and
+/// `expected-failures.toml` name it by [`Party::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
+pub enum Party {
+    Backend(BackendKind),
+    Reference,
+    Spec,
+    CrossArch,
+}
+
+impl Party {
+    pub const JIT: Party = Party::Backend(BackendKind::Jit);
+    pub const DLOPEN: Party = Party::Backend(BackendKind::Dlopen);
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Party::Backend(b) => b.name(),
+            Party::Reference => "reference",
+            Party::Spec => "spec",
+            Party::CrossArch => "cross-arch",
+        }
+    }
+
+    /// The party of a [`Party::name`] (a backend's canonical name only).
+    pub fn from_name(name: &str) -> Option<Party> {
+        match name {
+            "reference" => Some(Party::Reference),
+            "spec" => Some(Party::Spec),
+            "cross-arch" => Some(Party::CrossArch),
+            b => BackendKind::ALL
+                .into_iter()
+                .find(|k| k.name() == b)
+                .map(Party::Backend),
+        }
+    }
+}
+
+impl std::fmt::Display for Party {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl From<Party> for &'static str {
+    fn from(p: Party) -> &'static str {
+        p.name()
+    }
+}
+
+impl TryFrom<String> for Party {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Party, String> {
+        Party::from_name(&name).ok_or_else(|| format!("unknown party `{name}`"))
+    }
+}
+
 /// The verdict of a kernel at one optimisation level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
@@ -82,12 +159,47 @@ impl Status {
     }
 }
 
+/// How a backend's child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendStatus {
+    /// It sent outputs.
+    Ok,
+    /// It reported a failed stage (compile, load, call...).
+    Error,
+    /// Killed by a signal.
+    Crash,
+    /// Exited without a result.
+    Exit,
+    Timeout,
+    /// The harness could not run it or read its result.
+    Harness,
+}
+
+impl BackendStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendStatus::Ok => "ok",
+            BackendStatus::Error => "error",
+            BackendStatus::Crash => "crash",
+            BackendStatus::Exit => "exit",
+            BackendStatus::Timeout => "timeout",
+            BackendStatus::Harness => "harness",
+        }
+    }
+}
+
+impl std::fmt::Display for BackendStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One backend's run of one kernel.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BackendReport {
-    pub backend: String,
-    /// `ok`, `error`, `crash`, `exit`, `timeout` or `harness`.
-    pub status: String,
+    pub backend: BackendKind,
+    pub status: BackendStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,19 +219,19 @@ pub struct BackendReport {
     #[serde(skip)]
     pub outputs: Option<Outputs>,
     /// Guard-zone clobbers the child reported.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guards: Vec<String>,
 }
 
 impl BackendReport {
     pub fn ok(&self) -> bool {
-        self.status == "ok"
+        self.status == BackendStatus::Ok
     }
 
     /// One line describing a failed run.
     pub fn problem(&self) -> String {
-        let mut s = match (self.status.as_str(), &self.stage) {
-            ("error", Some(stage)) => format!("{stage} failed"),
+        let mut s = match (self.status, &self.stage) {
+            (BackendStatus::Error, Some(stage)) => format!("{stage} failed"),
             (st, Some(stage)) => format!("{st} during `{stage}`"),
             (st, None) => st.to_string(),
         };
@@ -143,26 +255,26 @@ pub fn first_line(m: &str) -> String {
 }
 
 /// A comparison of a backend's outputs with an oracle.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Verdict {
-    /// `dlopen` or `reference`.
-    pub oracle: String,
+    /// The dlopen backend or the reference.
+    pub oracle: Party,
     /// The backend checked.
-    pub subject: String,
+    pub subject: BackendKind,
     pub agree: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
-/// A failure, charged to a backend (or to the reference).
-#[derive(Debug, Clone, Serialize)]
+/// A failure, charged to a backend (or to the reference, or the kernel file).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Failure {
-    pub backend: String,
+    pub backend: Party,
     pub what: String,
 }
 
 /// One kernel at one optimisation level.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KernelReport {
     pub kernel: String,
     pub path: String,
@@ -181,7 +293,7 @@ pub struct KernelReport {
 }
 
 /// Counts by status.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Counts {
     pub total: usize,
     pub pass: usize,
@@ -193,12 +305,13 @@ pub struct Counts {
     pub bad_kernel: usize,
 }
 
-/// The whole run.
-#[derive(Debug, Clone, Serialize)]
+/// The whole run: what `PATH.json` holds (`report::write_reports`,
+/// `report::read`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub arch: String,
     pub opts: Vec<String>,
-    pub backends: Vec<String>,
+    pub backends: Vec<BackendKind>,
     pub corpus: String,
     pub clang: Option<String>,
     pub cpu: String,
@@ -235,8 +348,8 @@ fn count(kernels: &[KernelReport]) -> Counts {
 
 fn backend_report(backend: BackendKind, end: ChildEnd, wall_ms: f64) -> BackendReport {
     let mut r = BackendReport {
-        backend: backend.name().into(),
-        status: String::new(),
+        backend,
+        status: BackendStatus::Harness,
         stage: None,
         message: None,
         stderr_tail: None,
@@ -259,43 +372,43 @@ fn backend_report(backend: BackendKind, end: ChildEnd, wall_ms: f64) -> BackendR
                     externs,
                 } => match decode_outputs(&returns, &buffers, &externs) {
                     Ok((o, guards)) => {
-                        r.status = "ok".into();
+                        r.status = BackendStatus::Ok;
                         r.outputs_digest = Some(super::outputs::digest(&o));
                         r.outputs = Some(o);
                         r.guards = guards;
                     }
                     Err(e) => {
-                        r.status = "harness".into();
+                        r.status = BackendStatus::Harness;
                         r.message = Some(format!("unreadable outputs: {e}"));
                     }
                 },
                 ChildOutcome::Error { stage, message } => {
-                    r.status = "error".into();
+                    r.status = BackendStatus::Error;
                     r.stage = Some(stage);
                     r.message = Some(message);
                 }
             }
         }
         ChildEnd::Signal { signal, stderr } => {
-            r.status = "crash".into();
+            r.status = BackendStatus::Crash;
             r.message = Some(format!("killed by {}", signal_name(signal)));
             r.stage = last_stage(&stderr);
             r.stderr_tail = Some(stderr);
         }
         ChildEnd::Exit { code, stderr } => {
-            r.status = "exit".into();
+            r.status = BackendStatus::Exit;
             r.message = Some(format!("exited with status {code} without a result"));
             r.stage = last_stage(&stderr);
             r.stderr_tail = Some(stderr);
         }
         ChildEnd::Timeout { secs, stderr } => {
-            r.status = "timeout".into();
+            r.status = BackendStatus::Timeout;
             r.message = Some(format!("no result after {secs} s (killed)"));
             r.stage = last_stage(&stderr);
             r.stderr_tail = Some(stderr);
         }
         ChildEnd::Harness { message, stderr } => {
-            r.status = "harness".into();
+            r.status = BackendStatus::Harness;
             r.message = Some(message);
             if !stderr.is_empty() {
                 r.stderr_tail = Some(stderr);
@@ -315,7 +428,7 @@ fn last_stage(stderr: &str) -> Option<String> {
 }
 
 fn check(
-    oracle: &str,
+    oracle: Party,
     subject: &BackendReport,
     expected: &Outputs,
     tol: Tolerance,
@@ -328,13 +441,13 @@ fn check(
     let r = compare(expected, actual, tol);
     if let Err(m) = &r {
         failures.push(Failure {
-            backend: subject.backend.clone(),
+            backend: Party::Backend(subject.backend),
             what: format!("differs from {oracle}: {m}"),
         });
     }
     verdicts.push(Verdict {
-        oracle: oracle.into(),
-        subject: subject.backend.clone(),
+        oracle,
+        subject: subject.backend,
         agree: r.is_ok(),
         detail: r.err().map(|m| m.to_string()),
     });
@@ -382,30 +495,29 @@ fn run_kernel(spec: &KernelSpec, opt: &str, o: &RunOptions) -> KernelReport {
         k.backends
             .push(backend_report(b, end, t.elapsed().as_secs_f64() * 1000.0));
     }
-    if let Some(jit) = k.backends.iter().find(|b| b.backend == "jit") {
+    let backend = |kind: BackendKind| k.backends.iter().find(|b| b.backend == kind);
+    if let Some(jit) = backend(BackendKind::Jit) {
         k.relocation_kinds = jit.relocations.clone();
     }
     for b in &k.backends {
         if !b.ok() {
             k.failures.push(Failure {
-                backend: b.backend.clone(),
+                backend: Party::Backend(b.backend),
                 what: b.problem(),
             });
         }
         for g in &b.guards {
             k.failures.push(Failure {
-                backend: b.backend.clone(),
+                backend: Party::Backend(b.backend),
                 what: g.clone(),
             });
         }
     }
     let tol = spec.tolerance;
-    let jit = k.backends.iter().find(|b| b.backend == "jit");
-    let dl = k.backends.iter().find(|b| b.backend == "dlopen");
-    if let (Some(jit), Some(dl)) = (jit, dl) {
+    if let (Some(jit), Some(dl)) = (backend(BackendKind::Jit), backend(BackendKind::Dlopen)) {
         if let Some(expected) = &dl.outputs {
             check(
-                "dlopen",
+                Party::DLOPEN,
                 jit,
                 expected,
                 tol,
@@ -417,13 +529,13 @@ fn run_kernel(spec: &KernelSpec, opt: &str, o: &RunOptions) -> KernelReport {
     match reference_outputs(spec) {
         None => {}
         Some(Err(e)) => k.failures.push(Failure {
-            backend: "reference".into(),
+            backend: Party::Reference,
             what: e,
         }),
         Some(Ok(expected)) => {
             for b in &k.backends {
                 check(
-                    "reference",
+                    Party::Reference,
                     b,
                     &expected,
                     tol,
@@ -448,10 +560,11 @@ fn classify(k: &mut KernelReport, expected: &[ExpectedFailure], backends: &[Back
         // An entry the run exercised (its backend ran, or it names none).
         let exercised: Vec<&&ExpectedFailure> = entries
             .iter()
-            .filter(|e| match e.backend.as_deref() {
+            .filter(|e| match e.backend {
                 None => true,
-                Some("reference") => k.verdicts.iter().any(|v| v.oracle == "reference"),
-                Some(b) => backends.iter().any(|x| x.name() == b),
+                Some(Party::Reference) => k.verdicts.iter().any(|v| v.oracle == Party::Reference),
+                Some(Party::Backend(b)) => backends.contains(&b),
+                Some(Party::Spec | Party::CrossArch) => false,
             })
             .collect();
         if let Some(e) = exercised.first() {
@@ -467,7 +580,7 @@ fn classify(k: &mut KernelReport, expected: &[ExpectedFailure], backends: &[Back
     for f in &k.failures {
         match entries
             .iter()
-            .find(|e| e.covers(&k.kernel, &k.arch, &k.opt, &f.backend))
+            .find(|e| e.covers(&k.kernel, &k.arch, &k.opt, f.backend))
         {
             Some(e) => {
                 if !reasons.contains(&e.reason) {
@@ -535,7 +648,7 @@ pub fn run(o: &RunOptions) -> Report {
             backends: Vec::new(),
             verdicts: Vec::new(),
             failures: vec![Failure {
-                backend: "spec".into(),
+                backend: Party::Spec,
                 what: e.to_string(),
             }],
             note: None,
@@ -546,7 +659,7 @@ pub fn run(o: &RunOptions) -> Report {
     Report {
         arch: o.arch.name().into(),
         opts: o.opts.clone(),
-        backends: o.backends.iter().map(|b| b.name().to_string()).collect(),
+        backends: o.backends.clone(),
         corpus: o.corpus.display().to_string(),
         clang: o.clang_version.map(|v| format!("clang-{v}")),
         cpu: o.cpu.clone().unwrap_or_else(|| {
