@@ -44,13 +44,39 @@ pub enum Error {
     },
 
     /// A feature of the object that the loader deliberately refuses
-    /// (thread-locals, COMMON symbols, constructors, ...).
+    /// (thread-locals, COMMON symbols, constructors, `SHT_REL` sections).
     #[error("{arch}: unsupported {what}: {detail}")]
     Unsupported {
         arch: Arch,
         what: &'static str,
         detail: String,
     },
+
+    /// An image buffer handed to the link step of another size than the
+    /// layout needs (a caller bug).
+    #[error("{arch}: unsupported image buffer: {given} bytes given, {needed} needed")]
+    ImageBufferSize {
+        arch: Arch,
+        given: usize,
+        needed: usize,
+    },
+
+    /// A base address the image cannot be placed at (past the end of the
+    /// address space, or misaligned).
+    #[error("{arch}: unsupported base address: {detail}")]
+    BadBaseAddress { arch: Arch, detail: String },
+
+    /// A page size that is not a power of two (a caller bug).
+    #[error("{arch}: unsupported page size: {page_size} is not a power of two")]
+    BadPageSize { arch: Arch, page_size: u64 },
+
+    /// An image larger than [`crate::link::MAX_IMAGE_SIZE`].
+    #[error("{arch}: unsupported image size: {detail}")]
+    ImageTooLarge { arch: Arch, detail: String },
+
+    /// More symbols than a module lists ([`crate::link::SymbolList::MAX_LEN`]).
+    #[error("{arch}: unsupported symbol count: {detail}")]
+    TooManySymbols { arch: Arch, detail: String },
 
     /// A relocation type the loader has no rule for.
     #[error("{arch}: unsupported relocation {type_name} (type {r_type}) against `{symbol}` at {section}+{offset:#x}")]
@@ -169,7 +195,6 @@ pub enum Error {
 }
 
 // Without the dlopen oracle, link/elf.rs builds these errors itself.
-#[cfg_attr(not(feature = "dlopen-fallback"), allow(dead_code))]
 impl Error {
     /// The object is not relocatable (ELF type `e_type`).
     pub(crate) fn not_relocatable(e_type: u16) -> Error {

@@ -122,10 +122,10 @@ impl<'a> Prepared<'a> {
         log: &mut Vec<RelocRecord>,
     ) -> Result<()> {
         if image.len() != self.image_size() {
-            return Err(Error::Unsupported {
+            return Err(Error::ImageBufferSize {
                 arch: self.def.arch(),
-                what: "image buffer",
-                detail: format!("{} bytes given, {} needed", image.len(), self.image_size()),
+                given: image.len(),
+                needed: self.image_size(),
             });
         }
         self.check_base(base)?;

@@ -517,18 +517,11 @@ fn check_header(data: &[u8], arch: Arch) -> Result<&Header> {
         ));
     }
     if header.e_type(LE) != elf::ET_REL {
-        return Err(Error::MalformedElf(format!(
-            "e_type {} is not ET_REL: only relocatable objects (clang -c) are loaded",
-            header.e_type(LE)
-        )));
+        return Err(Error::not_relocatable(header.e_type(LE)));
     }
     let machine = header.e_machine(LE);
     if machine != arch.elf_machine() {
-        return Err(Error::WrongMachine {
-            expected: arch,
-            found: machine,
-            found_name: Arch::from_elf_machine(machine).map_or("unknown", Arch::name),
-        });
+        return Err(Error::wrong_machine(arch, machine));
     }
     Ok(header)
 }

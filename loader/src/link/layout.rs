@@ -82,9 +82,8 @@ impl Planner<'_> {
             .cursor
             .checked_add(s.size)
             .filter(|&c| c <= MAX_IMAGE_SIZE)
-            .ok_or_else(|| Error::Unsupported {
+            .ok_or_else(|| Error::ImageTooLarge {
                 arch: self.arch,
-                what: "image size",
                 detail: format!(
                     "section {} of {} bytes takes the image past {MAX_IMAGE_SIZE} bytes",
                     s.name, s.size
@@ -100,9 +99,8 @@ impl Planner<'_> {
         self.cursor = at
             .checked_add(bytes)
             .filter(|&c| c <= MAX_IMAGE_SIZE)
-            .ok_or_else(|| Error::Unsupported {
+            .ok_or_else(|| Error::ImageTooLarge {
                 arch: self.arch,
-                what: "image size",
                 detail: format!(
                     "{bytes} bytes of GOT or stubs take the image past {MAX_IMAGE_SIZE} bytes"
                 ),
@@ -154,11 +152,7 @@ impl Layout {
     ) -> Result<Vec<Layout>> {
         let arch = def.arch();
         if !page_size.is_power_of_two() {
-            return Err(Error::Unsupported {
-                arch,
-                what: "page size",
-                detail: format!("{page_size} is not a power of two"),
-            });
+            return Err(Error::BadPageSize { arch, page_size });
         }
         let mut offsets: Vec<Vec<u64>> = objs
             .iter()
@@ -230,9 +224,8 @@ impl Layout {
         p.close(start, Protection::ReadWrite);
 
         if p.cursor > MAX_IMAGE_SIZE {
-            return Err(Error::Unsupported {
+            return Err(Error::ImageTooLarge {
                 arch,
-                what: "image size",
                 detail: format!(
                     "{} bytes is more than the {MAX_IMAGE_SIZE}-byte cap",
                     p.cursor

@@ -40,9 +40,8 @@ impl<'a> Prepared<'a> {
         // up once, while listing).
         let bound = self.listed_bound();
         if bound > SymbolList::MAX_LEN - symbols.len() {
-            return Err(Error::Unsupported {
+            return Err(Error::TooManySymbols {
                 arch: self.def.arch(),
-                what: "symbol count",
                 detail: format!(
                     "{} + {bound} symbols is more than the {}-symbol cap of a module",
                     symbols.len(),

@@ -270,9 +270,8 @@ impl<'a> Prepared<'a> {
     pub(super) fn check_base(&self, base: u64) -> Result<()> {
         let arch = self.def.arch();
         if base.checked_add(self.layout.size).is_none() {
-            return Err(Error::Unsupported {
+            return Err(Error::BadBaseAddress {
                 arch,
-                what: "base address",
                 detail: format!(
                     "{base:#x} + {:#x} bytes overflows the address space",
                     self.layout.size
@@ -280,9 +279,8 @@ impl<'a> Prepared<'a> {
             });
         }
         if base % self.layout.align != 0 {
-            return Err(Error::Unsupported {
+            return Err(Error::BadBaseAddress {
                 arch,
-                what: "base address",
                 detail: format!("{base:#x} is not aligned to {:#x}", self.layout.align),
             });
         }
