@@ -6,6 +6,7 @@
 //! both loader backends (or by clang) is still caught. [`runner`] is the
 //! harness: child-process execution, comparison, census and reports.
 
+pub mod gen_kernels;
 pub mod reference;
 pub mod reference_generated;
 pub mod runner;

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 pub use compare::{compare, values_match, Mismatch, Place, Side};
 pub use discover::{discover, discover_partial, CorpusError};
+pub(crate) use generate::fnv1a;
 pub use generate::{
     edge_values, ArgValue, Buffer, Call, CallArg, Inputs, Outputs, ReturnValue, SplitMix64,
     GUARD_BYTE, POISON_BYTE,
@@ -263,7 +264,8 @@ pub enum SpecError {
     /// Something wrong with the file as a whole.
     #[error("{}: {msg}", file.display())]
     File { file: PathBuf, msg: String },
-    /// A file or directory could not be read.
+    /// A file or directory could not be read (or, for the generated
+    /// corpus, written).
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
