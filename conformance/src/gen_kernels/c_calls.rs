@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::types::{Rng, Ty, Ty::*};
+use super::types::{Rng, Spelling};
 use super::Out;
+use crate::spec::ScalarType::{self, *};
 
 pub(super) fn c_mutual(o: &mut Out) {
     for k in [2usize, 3, 5, 8] {
@@ -48,7 +49,7 @@ unsigned long long {n}(unsigned depth, unsigned long long seed) {{
 }
 
 pub(super) fn c_manyargs(o: &mut Out) {
-    let configs: [(&str, &[Ty]); 8] = [
+    let configs: [(&str, &[ScalarType]); 8] = [
         ("ints9", &[I32, U64, I8, U16, I64, U32, I16, U8, I64]),
         (
             "ints14",
@@ -107,7 +108,7 @@ pub(super) fn c_manyargs(o: &mut Out) {
         let mut args = Vec::new();
         for (k, (t, p)) in tys.iter().zip(&names).enumerate() {
             let m = 2 * k + 3;
-            if t.float() {
+            if t.is_float() {
                 let _ = writeln!(terms, "    f = f * 0.5 + (double){p} * {m}.0;");
                 let v = (rng.below(20_001) as f64 - 10_000.0) / 8.0;
                 args.push(format!("arg {p} = {v:?}"));
@@ -117,8 +118,8 @@ pub(super) fn c_manyargs(o: &mut Out) {
                     "    h = h * {m}u + (unsigned long long){p};\n    out[{k}] = (long long){p};"
                 );
                 let v = match k % 3 {
-                    0 => t.min(),
-                    1 => t.max(),
+                    0 => t.int_min(),
+                    1 => t.int_max(),
                     _ => rng.int(*t),
                 };
                 args.push(format!("arg {p} = {v}"));

@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::types::{Rng, Ty::*};
+use super::types::{Rng, Spelling};
 use super::Out;
+use crate::spec::ScalarType::*;
 
 pub(super) fn c_shapes(o: &mut Out) {
     let shapes: [(&str, &str, &str, &str); 5] = [

@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::types::{Rng, Ty::*};
+use super::types::{Rng, Spelling};
 use super::Out;
+use crate::spec::ScalarType::*;
 
 pub(super) fn c_lut(o: &mut Out) {
     for t in [U8, I16, U32, I64, F32, F64] {
@@ -29,7 +30,7 @@ pub(super) fn c_lut(o: &mut Out) {
             for chunk in vals.chunks(8) {
                 let _ = writeln!(table, "    {},", chunk.join(", "));
             }
-            let (acc, op, ret) = if t.float() {
+            let (acc, op, ret) = if t.is_float() {
                 ("double", "s += (double)v * (double)(i % 5u)", "f64")
             } else {
                 (
@@ -64,7 +65,7 @@ static const T table[{size}] = {{
                 "buf idx: u8[n] in = bits",
                 format!("buf out: {tn}[n] out"),
             ];
-            if t.float() {
+            if t.is_float() {
                 d.push("flags -ffp-contract=off".into());
             }
             o.c(&n, d, &body);
@@ -84,7 +85,7 @@ pub(super) fn c_state(o: &mut Out) {
                 (_, I16) => " = -1234".into(),
                 _ => " = 123456789".into(),
             };
-            let step = if t.float() {
+            let step = if t.is_float() {
                 "state = state * 0.5 + (double)step; hist[k % 8u] += state;".to_string()
             } else {
                 "state = (T)((unsigned long long)state * 5u + step); hist[k % 8u] = (T)((unsigned long long)hist[k % 8u] + (unsigned long long)state);".to_string()
@@ -122,7 +123,7 @@ T {n}(unsigned step, T *snap) {{
                 format!("buf snap: {tn}[8] out"),
                 "calls 7",
             ];
-            if t.float() {
+            if t.is_float() {
                 d.push("flags -ffp-contract=off".into());
             }
             o.c(&n, d, &body);

@@ -1,7 +1,8 @@
 //! C: float arithmetic, compares and conversions.
 
-use super::types::Ty::*;
+use super::types::Spelling;
 use super::Out;
+use crate::spec::ScalarType::*;
 
 pub(super) fn c_float(o: &mut Out) {
     for t in [F32, F64] {

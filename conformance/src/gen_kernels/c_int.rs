@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::types::Spelling;
 use super::types::INTS;
 use super::Out;
 
@@ -78,7 +79,7 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
 }}
 "#
         );
-        let shr = if t.signed() {
+        let shr = if t.is_signed_int() {
             "arithmetic >>"
         } else {
             "logical >>"
@@ -102,7 +103,11 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
 pub(super) fn c_int_cmp(o: &mut Out) {
     for t in INTS {
         let (n, tn, c) = (format!("int_cmp_{}", t.name()), t.name(), t.c());
-        let (lo, hi) = if t.signed() { (-100, 100) } else { (10, 200) };
+        let (lo, hi) = if t.is_signed_int() {
+            (-100, 100)
+        } else {
+            (10, 200)
+        };
         let mid = t.lit((lo + hi) / 2);
         let body = format!(
             r#"
@@ -153,7 +158,7 @@ fn const_divisors(signed: bool) -> [i64; 6] {
 pub(super) fn c_divrem(o: &mut Out) {
     for t in INTS {
         let (n, tn, c) = (format!("divrem_const_{}", t.name()), t.name(), t.c());
-        let ds = const_divisors(t.signed());
+        let ds = const_divisors(t.is_signed_int());
         let mut lines = String::new();
         for (k, d) in ds.iter().enumerate() {
             let dl = t.lit(*d as i128);
@@ -190,7 +195,7 @@ void {n}(const T *a, T *out, unsigned n) {{
 
         let n = format!("divrem_var_{}", t.name());
         let w = t.c_wide();
-        let guard = if t.signed() {
+        let guard = if t.is_signed_int() {
             "        if (d == -1) {\n            out[2 * i] = (T)(0u - (W)x);\n            out[2 * i + 1] = 0;\n            continue;\n        }\n"
         } else {
             ""
@@ -210,12 +215,12 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
 }}
 "#
         );
-        let bgen = if t.signed() {
+        let bgen = if t.is_signed_int() {
             "uniform(-20, 20) edges(20%)"
         } else {
             "uniform(0, 40) edges(20%)"
         };
-        let guard_txt = if t.signed() {
+        let guard_txt = if t.is_signed_int() {
             "divisor 0 becomes 1, x / -1 is negated in unsigned arithmetic"
         } else {
             "divisor 0 becomes 1"
@@ -240,15 +245,15 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
 pub(super) fn c_sat(o: &mut Out) {
     for (k, t) in INTS.into_iter().enumerate() {
         let (n, tn, c) = (format!("sat_{}", t.name()), t.name(), t.c());
-        let (mn, mx) = (t.lit(t.min()), t.lit(t.max()));
+        let (mn, mx) = (t.lit(t.int_min()), t.lit(t.int_max()));
         let builtin = k % 2 == 0;
-        let wm = match (t.bits(), t.signed()) {
+        let wm = match (t.bits(), t.is_signed_int()) {
             (64, true) => "__int128",
             (64, false) => "unsigned __int128",
             (_, true) => "long long",
             _ => "unsigned long long",
         };
-        let ops = if t.signed() {
+        let ops = if t.is_signed_int() {
             if builtin {
                 format!(
                     "        out[3 * i + 0] = __builtin_add_overflow(x, y, &r) ? (x < 0 ? {mn} : {mx}) : r;\n\

@@ -1,7 +1,8 @@
 //! C: reductions into accumulators of the same, a wider and another type.
 
-use super::types::{Ty::*, INTS};
+use super::types::{Spelling, INTS};
 use super::Out;
+use crate::spec::ScalarType::*;
 
 pub(super) fn c_reduce(o: &mut Out) {
     for t in INTS {
@@ -42,18 +43,18 @@ T {n}(const T *a, unsigned n, T *mm) {{
         );
         // Widening sum into 64 bits, plus sum of squares into u64.
         let n = format!("reduce_wide_{tn}");
-        let acc = if t.signed() {
+        let acc = if t.is_signed_int() {
             "long long"
         } else {
             "unsigned long long"
         };
-        let ret = if t.signed() { "i64" } else { "u64" };
+        let ret = if t.is_signed_int() { "i64" } else { "u64" };
         let sum_expr = if t == I64 || t == U64 {
             "(unsigned long long)a[i]"
         } else {
             "(long long)a[i]"
         };
-        let sq = if t.signed() && t != I64 {
+        let sq = if t.is_signed_int() && t != I64 {
             "(unsigned long long)((long long)a[i] * (long long)a[i])"
         } else {
             "(unsigned long long)a[i] * (unsigned long long)a[i]"

@@ -1,8 +1,9 @@
 //! IR: `llvm.fma`/`llvm.fmuladd` and `fneg`.
 
 use super::ir_loop::{vty, IrLoop};
-use super::types::Ty::*;
+use super::types::Spelling;
 use super::Out;
+use crate::spec::ScalarType::*;
 
 pub(super) fn ir_fma(o: &mut Out) {
     // The last number: the largest difference from x86_64 measured on

@@ -2,8 +2,9 @@
 //! min/max/abs.
 
 use super::ir_loop::{vty, IrLoop};
-use super::types::Ty::*;
+use super::types::Spelling;
 use super::Out;
+use crate::spec::ScalarType::*;
 
 pub(super) fn ir_sat(o: &mut Out) {
     for (lanes, t) in [

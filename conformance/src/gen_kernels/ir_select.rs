@@ -1,8 +1,9 @@
 //! IR: phi/select loops.
 
 use super::ir_loop::IrLoop;
-use super::types::Ty::*;
+use super::types::Spelling;
 use super::Out;
+use crate::spec::ScalarType::*;
 
 pub(super) fn ir_phi_select(o: &mut Out) {
     for t in [I64, I32, F64, F32] {
@@ -10,7 +11,7 @@ pub(super) fn ir_phi_select(o: &mut Out) {
         let n = format!("phi_select_{}", t.name());
         let mut k = IrLoop::new(&n, &["a", "out"]);
         k.load("x", e, "a", "%i");
-        let (lt, gt, add, zero) = if t.float() {
+        let (lt, gt, add, zero) = if t.is_float() {
             ("fcmp olt", "fcmp ogt", "fadd", "0.0")
         } else {
             ("icmp slt", "icmp sgt", "add", "0")
@@ -45,7 +46,7 @@ pub(super) fn ir_phi_select(o: &mut Out) {
         k.line("%o2 = add i64 %ob, 2");
         k.store("2", e, "%run.next", "out", e, "%o2");
         let mut body = k.render();
-        let fin = if t.float() {
+        let fin = if t.is_float() {
             format!("  %fin = fsub {e} %hi.out, %lo.out\n  %f2 = fadd {e} %fin, %run.out\n  ret {e} %f2\n")
         } else {
             let ext = if e == "i64" {
@@ -56,13 +57,13 @@ pub(super) fn ir_phi_select(o: &mut Out) {
             format!("  %fin = sub {e} %hi.out, %lo.out\n  %f2 = xor {e} %fin, %run.out\n  %f3 = {ext}\n  ret i64 %f3\n")
         };
         body = body.replace("  ret void\n", &fin);
-        let rt = if t.float() { t.name() } else { "i64" };
+        let rt = if t.is_float() { t.name() } else { "i64" };
         body = body.replace(
             "define void @",
-            &format!("define {} @", if t.float() { e } else { "i64" }),
+            &format!("define {} @", if t.is_float() { e } else { "i64" }),
         );
         let tn = t.name();
-        let gen = if t.float() {
+        let gen = if t.is_float() {
             "uniform(-100, 100)"
         } else {
             "uniform(-1000, 1000)"
@@ -74,7 +75,7 @@ pub(super) fn ir_phi_select(o: &mut Out) {
             format!("buf a: {tn}[n] in = {gen}"),
             format!("buf out: {tn}[n*3] out"),
         ];
-        if t.float() {
+        if t.is_float() {
             d.push("tolerance ulp 0".into());
         }
         o.ir(&n, d, &body);

@@ -1,11 +1,12 @@
 //! IR: vector reductions (`llvm.vector.reduce.*`).
 
 use super::ir_loop::{vty, IrLoop};
-use super::types::{Ty, Ty::*};
+use super::types::Spelling;
 use super::Out;
+use crate::spec::ScalarType::{self, *};
 
 pub(super) fn ir_vreduce(o: &mut Out) {
-    let ints: [(u32, Ty); 8] = [
+    let ints: [(u32, ScalarType); 8] = [
         (2, I64),
         (4, I32),
         (8, I16),
@@ -47,7 +48,7 @@ pub(super) fn ir_vreduce(o: &mut Out) {
             let wide = if e == "i64" {
                 format!("%r{j}")
             } else {
-                let ext = if op.starts_with('s') || t.signed() && !op.starts_with('u') {
+                let ext = if op.starts_with('s') || t.is_signed_int() && !op.starts_with('u') {
                     "sext"
                 } else {
                     "zext"

@@ -1,57 +1,33 @@
 //! The element types of the generated kernels, spelled in C and IR, and
 //! the generator's fixed random stream.
 
+use crate::spec::ScalarType::{self, *};
 use crate::spec::{fnv1a, SplitMix64};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Ty {
-    I8,
-    I16,
-    I32,
-    I64,
-    U8,
-    U16,
-    U32,
-    U64,
-    F32,
-    F64,
+pub(super) const INTS: [ScalarType; 8] = [I8, I16, I32, I64, U8, U16, U32, U64];
+
+/// How the generated kernels spell a scalar type in C and IR.
+pub(super) trait Spelling {
+    /// The C type (`unsigned` for `u32`: the generated files say so).
+    fn c(self) -> &'static str;
+    /// The unsigned C type of the same width.
+    fn c_unsigned(self) -> &'static str;
+    /// The unsigned type arithmetic is done in (no promotion to `int`).
+    fn c_wide(self) -> &'static str;
+    /// The IR type (`i8`, `float`, ...).
+    fn ir(self) -> &'static str;
+    /// A C literal of this integer type for `v` (valid without warnings).
+    fn lit(self, v: i128) -> String;
 }
 
-use Ty::*;
-
-pub(super) const INTS: [Ty; 8] = [I8, I16, I32, I64, U8, U16, U32, U64];
-
-impl Ty {
-    pub(super) fn name(self) -> &'static str {
+impl Spelling for ScalarType {
+    fn c(self) -> &'static str {
         match self {
-            I8 => "i8",
-            I16 => "i16",
-            I32 => "i32",
-            I64 => "i64",
-            U8 => "u8",
-            U16 => "u16",
-            U32 => "u32",
-            U64 => "u64",
-            F32 => "f32",
-            F64 => "f64",
-        }
-    }
-    pub(super) fn c(self) -> &'static str {
-        match self {
-            I8 => "signed char",
-            I16 => "short",
-            I32 => "int",
-            I64 => "long long",
-            U8 => "unsigned char",
-            U16 => "unsigned short",
             U32 => "unsigned",
-            U64 => "unsigned long long",
-            F32 => "float",
-            F64 => "double",
+            t => t.c_name(),
         }
     }
-    /// The unsigned C type of the same width.
-    pub(super) fn c_unsigned(self) -> &'static str {
+    fn c_unsigned(self) -> &'static str {
         match self.bits() {
             8 => "unsigned char",
             16 => "unsigned short",
@@ -59,30 +35,14 @@ impl Ty {
             _ => "unsigned long long",
         }
     }
-    /// The unsigned type arithmetic is done in (no promotion to `int`).
-    pub(super) fn c_wide(self) -> &'static str {
+    fn c_wide(self) -> &'static str {
         if self.bits() <= 32 {
             "unsigned"
         } else {
             "unsigned long long"
         }
     }
-    pub(super) fn bits(self) -> u32 {
-        match self {
-            I8 | U8 => 8,
-            I16 | U16 => 16,
-            I32 | U32 | F32 => 32,
-            I64 | U64 | F64 => 64,
-        }
-    }
-    pub(super) fn signed(self) -> bool {
-        matches!(self, I8 | I16 | I32 | I64)
-    }
-    pub(super) fn float(self) -> bool {
-        matches!(self, F32 | F64)
-    }
-    /// The IR type (`i8`, `float`, ...).
-    pub(super) fn ir(self) -> &'static str {
+    fn ir(self) -> &'static str {
         match self {
             I8 | U8 => "i8",
             I16 | U16 => "i16",
@@ -92,30 +52,18 @@ impl Ty {
             F64 => "double",
         }
     }
-    pub(super) fn min(self) -> i128 {
-        if self.signed() {
-            -(1i128 << (self.bits() - 1))
-        } else {
-            0
-        }
-    }
-    pub(super) fn max(self) -> i128 {
-        if self.signed() {
-            (1i128 << (self.bits() - 1)) - 1
-        } else {
-            (1i128 << self.bits()) - 1
-        }
-    }
-    /// A C literal of this integer type for `v` (valid without warnings).
-    pub(super) fn lit(self, v: i128) -> String {
-        assert!(v >= self.min() && v <= self.max(), "{v} out of {self:?}");
+    fn lit(self, v: i128) -> String {
+        assert!(
+            v >= self.int_min() && v <= self.int_max(),
+            "{v} out of {self:?}"
+        );
         match self {
-            I64 if v == self.min() => "(-9223372036854775807LL - 1)".into(),
-            I32 if v == self.min() => "(-2147483647 - 1)".into(),
+            I64 if v == self.int_min() => "(-9223372036854775807LL - 1)".into(),
+            I32 if v == self.int_min() => "(-2147483647 - 1)".into(),
             I64 => format!("{v}LL"),
             U64 => format!("{v}ULL"),
             U32 => format!("{v}U"),
-            F32 | F64 => unreachable!(),
+            F32 | F64 => unreachable!("no integer literal of a float type"),
             _ => format!("{v}"),
         }
     }
@@ -138,9 +86,9 @@ impl Rng {
         self.next() % n
     }
     /// A value of integer type `t`.
-    pub(super) fn int(&mut self, t: Ty) -> i128 {
+    pub(super) fn int(&mut self, t: ScalarType) -> i128 {
         let raw = self.next() & ((1u128 << t.bits()) - 1) as u64;
-        if t.signed() {
+        if t.is_signed_int() {
             let shift = 64 - t.bits();
             (((raw << shift) as i64) >> shift) as i128
         } else {

@@ -13,7 +13,7 @@ use loader::{compile::find_clang, Arch, Backend, Cpu, Jit, JitOptions, Signature
 
 use super::fixed::language;
 use super::wire::{encode_outputs, ChildOutcome, ChildResult, Timings, RESULT_PREFIX};
-use crate::spec::{ArgValue, Entry, KernelSpec, ParamKind, Scalar, ScalarType};
+use crate::spec::{ArgValue, Entry, KernelSpec, ParamKind, Scalar};
 
 /// Which backend a child runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,37 +89,9 @@ impl ChildRequest {
     }
 }
 
-/// The loader's call type of a kernel-format scalar type.
-pub fn scalar_type(t: ScalarType) -> Type {
-    match t {
-        ScalarType::I8 => Type::I8,
-        ScalarType::I16 => Type::I16,
-        ScalarType::I32 => Type::I32,
-        ScalarType::I64 => Type::I64,
-        ScalarType::U8 => Type::U8,
-        ScalarType::U16 => Type::U16,
-        ScalarType::U32 => Type::U32,
-        ScalarType::U64 => Type::U64,
-        ScalarType::F32 => Type::F32,
-        ScalarType::F64 => Type::F64,
-    }
-}
-
 /// The loader's call value of a kernel-format scalar.
 pub fn scalar_value(s: Scalar) -> Value {
-    let b = s.bits();
-    match s.ty() {
-        ScalarType::I8 => Value::I8(b as u8 as i8),
-        ScalarType::I16 => Value::I16(b as u16 as i16),
-        ScalarType::I32 => Value::I32(b as u32 as i32),
-        ScalarType::I64 => Value::I64(b as i64),
-        ScalarType::U8 => Value::U8(b as u8),
-        ScalarType::U16 => Value::U16(b as u16),
-        ScalarType::U32 => Value::U32(b as u32),
-        ScalarType::U64 => Value::U64(b),
-        ScalarType::F32 => Value::F32(f32::from_bits(b as u32)),
-        ScalarType::F64 => Value::F64(f64::from_bits(b)),
-    }
+    Value::from_bits(s.ty(), s.bits())
 }
 
 /// The libffi signature of a kernel entry point.
@@ -128,11 +100,11 @@ pub fn entry_signature(e: &Entry) -> loader::Result<Signature> {
         .params
         .iter()
         .map(|p| match p.kind {
-            ParamKind::Scalar(t) => scalar_type(t),
+            ParamKind::Scalar(t) => Type::Scalar(t),
             ParamKind::Pointer(_) => Type::Ptr,
         })
         .collect();
-    Signature::new(&params, e.ret.map_or(Type::Void, scalar_type))
+    Signature::new(&params, e.ret.map_or(Type::Void, Type::Scalar))
 }
 
 /// Makes the process's libm global, so that `dlsym(RTLD_DEFAULT, "sin")`
