@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::types::{Rng, Spelling};
 use super::Out;
 use crate::spec::ScalarType::{self, *};
+use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn c_mutual(o: &mut Out) {
     for k in [2usize, 3, 5, 8] {
@@ -36,13 +37,12 @@ unsigned long long {n}(unsigned depth, unsigned long long seed) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about a cycle of {k} mutually recursive noinline functions (non-tail calls), depth up to 700, per-call depth"),
-                format!("fn {n}(depth: u32, seed: u64) -> u64"),
-                "arg depth = list(0, 1, 7, 100, 700) per-call",
-                "arg seed = 0x123456789",
-                "calls 5",
-            ],
+            HeaderBuilder::new()
+                .about(format!("a cycle of {k} mutually recursive noinline functions (non-tail calls), depth up to 700, per-call depth"))
+                .entry(format!("{n}(depth: u32, seed: u64) -> u64"))
+                .arg("depth", "list(0, 1, 7, 100, 700) per-call")
+                .arg("seed", "0x123456789")
+                .calls(5),
             &body,
         );
     }
@@ -111,7 +111,7 @@ pub(super) fn c_manyargs(o: &mut Out) {
             if t.is_float() {
                 let _ = writeln!(terms, "    f = f * 0.5 + (double){p} * {m}.0;");
                 let v = (rng.below(20_001) as f64 - 10_000.0) / 8.0;
-                args.push(format!("arg {p} = {v:?}"));
+                args.push((p, format!("{v:?}")));
             } else {
                 let _ = writeln!(
                     terms,
@@ -122,7 +122,7 @@ pub(super) fn c_manyargs(o: &mut Out) {
                     1 => t.int_max(),
                     _ => rng.int(*t),
                 };
-                args.push(format!("arg {p} = {v}"));
+                args.push((p, v.to_string()));
             }
         }
         let body = format!(
@@ -137,13 +137,14 @@ double {n}(long long *out, {}) {{
             params.join(", "),
             tys.len()
         );
-        let mut d = dirs![
-            format!("about {} scalar arguments ({tag}): register files overflow onto the stack, narrow integers are extended by the caller; the integers are echoed to `out`", tys.len()),
-            format!("fn {n}(out: *i64, {}) -> f64", sig.join(", ")),
-            format!("buf out: i64[{}] out", tys.len() + 1),
-        ];
-        d.extend(args);
-        d.push("flags -ffp-contract=off".into());
-        o.c(&n, d, &body);
+        let mut d = HeaderBuilder::new();
+        d.about(format!("{} scalar arguments ({tag}): register files overflow onto the stack, narrow integers are extended by the caller; the integers are echoed to `out`", tys.len()))
+            .entry(format!("{n}(out: *i64, {}) -> f64", sig.join(", ")))
+            .buf("out", I64, tys.len() + 1, Direction::Out, "");
+        for (p, v) in args {
+            d.arg(p, v);
+        }
+        d.flags("-ffp-contract=off");
+        o.c(&n, &d, &body);
     }
 }

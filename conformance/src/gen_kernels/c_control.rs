@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::types::{Rng, Spelling};
 use super::Out;
 use crate::spec::ScalarType::*;
+use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn c_shapes(o: &mut Out) {
     let shapes: [(&str, &str, &str, &str); 5] = [
@@ -73,17 +74,16 @@ void {n}(const T *a, T *out, unsigned n) {{
             } else {
                 "bits".to_string()
             };
-            let mut d = dirs![
-                format!("about loop shape `{shape}` over {tn}: {desc}"),
-                format!("fn {n}(a: *{tn}, out: *{tn}, n: u32)"),
-                "arg n = 401",
-                format!("buf a: {tn}[{len}] in = {gen}"),
-                format!("buf out: {tn}[n] out"),
-            ];
+            let mut d = HeaderBuilder::new();
+            d.about(format!("loop shape `{shape}` over {tn}: {desc}"))
+                .entry(format!("{n}(a: *{tn}, out: *{tn}, n: u32)"))
+                .arg("n", "401")
+                .buf("a", t, len, Direction::In, gen)
+                .buf("out", t, "n", Direction::Out, "");
             if t == F64 {
-                d.push("flags -ffp-contract=off".into());
+                d.flags("-ffp-contract=off");
             }
-            o.c(&n, d, &body);
+            o.c(&n, &d, &body);
         }
     }
 }
@@ -211,14 +211,13 @@ void {n}(const unsigned *sel, const unsigned *x, unsigned *out, unsigned n) {{
             .join(", ");
         o.c(
             &n,
-            dirs![
-                format!("about switch with {cases} cases, {desc}; selectors cycle through every case value and two defaults"),
-                format!("fn {n}(sel: *u32, x: *u32, out: *u32, n: u32)"),
-                "arg n = 500",
-                format!("buf sel: u32[n] in = list({list})"),
-                "buf x: u32[n] in = bits",
-                "buf out: u32[n] out",
-            ],
+            HeaderBuilder::new()
+                .about(format!("switch with {cases} cases, {desc}; selectors cycle through every case value and two defaults"))
+                .entry(format!("{n}(sel: *u32, x: *u32, out: *u32, n: u32)"))
+                .arg("n", "500")
+                .buf("sel", U32, "n", Direction::In, format!("list({list})"))
+                .buf("x", U32, "n", Direction::In, "bits")
+                .buf("out", U32, "n", Direction::Out, ""),
             &body,
         );
     }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::types::{Rng, Spelling};
 use super::Out;
 use crate::spec::ScalarType::*;
+use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn c_lut(o: &mut Out) {
     for t in [U8, I16, U32, I64, F32, F64] {
@@ -58,17 +59,16 @@ static const T table[{size}] = {{
 }}
 "#
             );
-            let mut d = dirs![
-                format!("about a static const {tn}[{size}] table in .rodata (a constant pool), indexed per element; returns a checksum"),
-                format!("fn {n}(idx: *u8, out: *{tn}, n: u32) -> {ret}"),
-                "arg n = 700",
-                "buf idx: u8[n] in = bits",
-                format!("buf out: {tn}[n] out"),
-            ];
+            let mut d = HeaderBuilder::new();
+            d.about(format!("a static const {tn}[{size}] table in .rodata (a constant pool), indexed per element; returns a checksum"))
+                .entry(format!("{n}(idx: *u8, out: *{tn}, n: u32) -> {ret}"))
+                .arg("n", "700")
+                .buf("idx", U8, "n", Direction::In, "bits")
+                .buf("out", t, "n", Direction::Out, "");
             if t.is_float() {
-                d.push("flags -ffp-contract=off".into());
+                d.flags("-ffp-contract=off");
             }
-            o.c(&n, d, &body);
+            o.c(&n, &d, &body);
         }
     }
 }
@@ -116,17 +116,18 @@ T {n}(unsigned step, T *snap) {{
             } else {
                 "zero-initialised in .bss"
             };
-            let mut d = dirs![
-                format!("about a static {tn} state and an 8-entry history {where_}, updated on each of 7 calls"),
-                format!("fn {n}(step: u32, snap: *{tn}) -> {tn}"),
-                "arg step = iota(5, 11) per-call",
-                format!("buf snap: {tn}[8] out"),
-                "calls 7",
-            ];
+            let mut d = HeaderBuilder::new();
+            d.about(format!(
+                "a static {tn} state and an 8-entry history {where_}, updated on each of 7 calls"
+            ))
+            .entry(format!("{n}(step: u32, snap: *{tn}) -> {tn}"))
+            .arg("step", "iota(5, 11) per-call")
+            .buf("snap", t, "8", Direction::Out, "")
+            .calls(7);
             if t.is_float() {
-                d.push("flags -ffp-contract=off".into());
+                d.flags("-ffp-contract=off");
             }
-            o.c(&n, d, &body);
+            o.c(&n, &d, &body);
         }
     }
     for len in [8usize, 64] {
@@ -156,13 +157,12 @@ unsigned long long {n}(const unsigned *x, unsigned n) {{
             );
             o.c(
                 &n,
-                dirs![
-                    format!("about a {len}-entry ring buffer in .{sec} with a head index and a running total, advanced by 37 elements on each of 6 calls"),
-                    format!("fn {n}(x: *u32, n: u32) -> u64"),
-                    "arg n = 37",
-                    "buf x: u32[n] in = bits",
-                    "calls 6",
-                ],
+                HeaderBuilder::new()
+                    .about(format!("a {len}-entry ring buffer in .{sec} with a head index and a running total, advanced by 37 elements on each of 6 calls"))
+                    .entry(format!("{n}(x: *u32, n: u32) -> u64"))
+                    .arg("n", "37")
+                    .buf("x", U32, "n", Direction::In, "bits")
+                    .calls(6),
                 &body,
             );
         }
@@ -222,15 +222,14 @@ unsigned {n}(const unsigned char *op, const unsigned *x, unsigned *out, unsigned
             };
             o.c(
                 &n,
-                dirs![
-                    format!("about a table of {size} function pointers in {sec}: absolute relocations to code, indirect calls per element"),
-                    format!("fn {n}(op: *u8, x: *u32, out: *u32, n: u32) -> u32"),
-                    "arg n = 300",
-                    "buf op: u8[n] in = bits",
-                    "buf x: u32[n] in = bits",
-                    "buf out: u32[n] out",
-                    format!("calls {calls}"),
-                ],
+                HeaderBuilder::new()
+                    .about(format!("a table of {size} function pointers in {sec}: absolute relocations to code, indirect calls per element"))
+                    .entry(format!("{n}(op: *u8, x: *u32, out: *u32, n: u32) -> u32"))
+                    .arg("n", "300")
+                    .buf("op", U8, "n", Direction::In, "bits")
+                    .buf("x", U32, "n", Direction::In, "bits")
+                    .buf("out", U32, "n", Direction::Out, "")
+                    .calls(calls),
                 &body,
             );
         }
@@ -264,13 +263,12 @@ void {n}(const unsigned *src, unsigned *dst, unsigned reps) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about a {size}-byte struct passed and returned by value and assigned (inline copies or `memcpy` calls depending on the size and arch)"),
-                format!("fn {n}(src: *u32, dst: *u32, reps: u32)"),
-                "arg reps = 5",
-                format!("buf src: u32[{words}] in = bits"),
-                format!("buf dst: u32[{words}] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("a {size}-byte struct passed and returned by value and assigned (inline copies or `memcpy` calls depending on the size and arch)"))
+                .entry(format!("{n}(src: *u32, dst: *u32, reps: u32)"))
+                .arg("reps", "5")
+                .buf("src", U32, words, Direction::In, "bits")
+                .buf("dst", U32, words, Direction::Out, ""),
             &body,
         );
     }
@@ -297,13 +295,12 @@ unsigned {n}(const unsigned char *x, unsigned char *out, unsigned n) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about a zero-initialised and a memset(0x5a) {size}-byte local (inline stores or `memset` calls depending on the size and arch)"),
-                format!("fn {n}(x: *u8, out: *u8, n: u32) -> u32"),
-                "arg n = 300",
-                "buf x: u8[n] in = bits",
-                format!("buf out: u8[{size}] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("a zero-initialised and a memset(0x5a) {size}-byte local (inline stores or `memset` calls depending on the size and arch)"))
+                .entry(format!("{n}(x: *u8, out: *u8, n: u32) -> u32"))
+                .arg("n", "300")
+                .buf("x", U8, "n", Direction::In, "bits")
+                .buf("out", U8, size, Direction::Out, ""),
             &body,
         );
     }

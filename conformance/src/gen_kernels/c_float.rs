@@ -3,6 +3,7 @@
 use super::types::Spelling;
 use super::Out;
 use crate::spec::ScalarType::*;
+use crate::spec::{Direction, HeaderBuilder, Tolerance};
 
 pub(super) fn c_float(o: &mut Out) {
     for t in [F32, F64] {
@@ -32,16 +33,15 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about {tn} add, sub, mul, div, sqrt(|x|) and an unfused x*y + 0.5 over edge values (NaN, inf, denormals, signed zeros)"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"),
-                "arg n = 256",
-                format!("buf a: {tn}[n] in = uniform(-1000, 1000) edges(20%)"),
-                format!("buf b: {tn}[n] in = bits edges(20%)"),
-                format!("buf out: {tn}[n*6] out"),
-                "flags -ffp-contract=off",
-                "tolerance ulp 0",
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} add, sub, mul, div, sqrt(|x|) and an unfused x*y + 0.5 over edge values (NaN, inf, denormals, signed zeros)"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"))
+                .arg("n", "256")
+                .buf("a", t, "n", Direction::In, "uniform(-1000, 1000) edges(20%)")
+                .buf("b", t, "n", Direction::In, "bits edges(20%)")
+                .buf("out", t, "n*6", Direction::Out, "")
+                .flags("-ffp-contract=off")
+                .tolerance(Tolerance::Ulp(0)),
             &body,
         );
 
@@ -67,15 +67,14 @@ int {n}(const T *a, const T *b, T *out, unsigned n) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about {tn} ordered and unordered compares packed into a mask, compare-select min/max with NaN handling, sign select; edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32) -> i32"),
-                "arg n = 300",
-                format!("buf a: {tn}[n] in = uniform(-4, 4) edges(25%)"),
-                format!("buf b: {tn}[n] in = uniform(-4, 4) edges(25%)"),
-                format!("buf out: {tn}[n*3] out"),
-                "tolerance ulp 0",
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} ordered and unordered compares packed into a mask, compare-select min/max with NaN handling, sign select; edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32) -> i32"))
+                .arg("n", "300")
+                .buf("a", t, "n", Direction::In, "uniform(-4, 4) edges(25%)")
+                .buf("b", t, "n", Direction::In, "uniform(-4, 4) edges(25%)")
+                .buf("out", t, "n*3", Direction::Out, "")
+                .tolerance(Tolerance::Ulp(0)),
             &body,
         );
 
@@ -105,19 +104,18 @@ void {n}(const T *a, const long long *b, int *oi, long long *ol, unsigned char *
         );
         o.c(
             &n,
-            dirs![
-                format!("about {tn} to i32/i64/u8 with range guards (no out-of-range conversion), i64 and u64 to {tn} (rounding), {tn} to {other}; edge values"),
-                format!("fn {n}(a: *{tn}, b: *i64, oi: *i32, ol: *i64, ob: *u8, of: *{tn}, oo: *{}, n: u32)", if t == F32 { "f64" } else { "f32" }),
-                "arg n = 300",
-                format!("buf a: {tn}[n] in = uniform(-3000000000, 3000000000) edges(25%)"),
-                "buf b: i64[n] in = bits edges",
-                "buf oi: i32[n] out",
-                "buf ol: i64[n] out",
-                "buf ob: u8[n] out",
-                format!("buf of: {tn}[n*2] out"),
-                format!("buf oo: {}[n] out", if t == F32 { "f64" } else { "f32" }),
-                "tolerance ulp 0",
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} to i32/i64/u8 with range guards (no out-of-range conversion), i64 and u64 to {tn} (rounding), {tn} to {other}; edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *i64, oi: *i32, ol: *i64, ob: *u8, of: *{tn}, oo: *{}, n: u32)", if t == F32 { "f64" } else { "f32" }))
+                .arg("n", "300")
+                .buf("a", t, "n", Direction::In, "uniform(-3000000000, 3000000000) edges(25%)")
+                .buf("b", I64, "n", Direction::In, "bits edges")
+                .buf("oi", I32, "n", Direction::Out, "")
+                .buf("ol", I64, "n", Direction::Out, "")
+                .buf("ob", U8, "n", Direction::Out, "")
+                .buf("of", t, "n*2", Direction::Out, "")
+                .buf("oo", if t == F32 { F64 } else { F32 }, "n", Direction::Out, "")
+                .tolerance(Tolerance::Ulp(0)),
             &body,
         );
     }

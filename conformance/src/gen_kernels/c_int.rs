@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::types::Spelling;
 use super::types::INTS;
 use super::Out;
+use crate::spec::{Direction, HeaderBuilder};
 
 /// Wrapping add/sub/mul/negate-xor through the unsigned type.
 pub(super) fn c_int_arith(o: &mut Out) {
@@ -34,14 +35,13 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about wrapping {tn} add, sub, mul and (-x) ^ (3y + (y >> 1)) computed in {w} (no signed overflow), edge values in both inputs"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"),
-                "arg n = 257",
-                format!("buf a: {tn}[n] in = bits edges"),
-                format!("buf b: {tn}[n] in = bits edges"),
-                format!("buf out: {tn}[n*4] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("wrapping {tn} add, sub, mul and (-x) ^ (3y + (y >> 1)) computed in {w} (no signed overflow), edge values in both inputs"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"))
+                .arg("n", "257")
+                .buf("a", t, "n", Direction::In, "bits edges")
+                .buf("b", t, "n", Direction::In, "bits edges")
+                .buf("out", t, "n*4", Direction::Out, ""),
             &body,
         );
     }
@@ -86,14 +86,13 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
         };
         o.c(
             &n,
-            dirs![
-                format!("about {tn} and, or-not, xor, << and {shr} by a variable count (count % {bits}), rotate left; edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"),
-                "arg n = 200",
-                format!("buf a: {tn}[n] in = bits edges"),
-                format!("buf b: {tn}[n] in = bits edges"),
-                format!("buf out: {tn}[n*6] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} and, or-not, xor, << and {shr} by a variable count (count % {bits}), rotate left; edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"))
+                .arg("n", "200")
+                .buf("a", t, "n", Direction::In, "bits edges")
+                .buf("b", t, "n", Direction::In, "bits edges")
+                .buf("out", t, "n*6", Direction::Out, ""),
             &body,
         );
     }
@@ -128,16 +127,15 @@ void {n}(const T *a, const T *b, T *out, unsigned n, T lo, T hi) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about {tn} min, max, clamp to [lo, hi], three-way compare and a select chain; edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32, lo: {tn}, hi: {tn})"),
-                "arg n = 300",
-                format!("arg lo = {lo}"),
-                format!("arg hi = {hi}"),
-                format!("buf a: {tn}[n] in = uniform({lo}, {hi}) edges(30%)"),
-                format!("buf b: {tn}[n] in = bits edges"),
-                format!("buf out: {tn}[n*5] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} min, max, clamp to [lo, hi], three-way compare and a select chain; edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32, lo: {tn}, hi: {tn})"))
+                .arg("n", "300")
+                .arg("lo", lo)
+                .arg("hi", hi)
+                .buf("a", t, "n", Direction::In, format!("uniform({lo}, {hi}) edges(30%)"))
+                .buf("b", t, "n", Direction::In, "bits edges")
+                .buf("out", t, "n*5", Direction::Out, ""),
             &body,
         );
     }
@@ -183,13 +181,12 @@ void {n}(const T *a, T *out, unsigned n) {{
         let list = ds.map(|d| d.to_string()).join(", ");
         o.c(
             &n,
-            dirs![
-                format!("about {tn} quotient and remainder by the constants {list} (multiply-by-magic-number sequences, shifts for powers of two); edge values"),
-                format!("fn {n}(a: *{tn}, out: *{tn}, n: u32)"),
-                "arg n = 300",
-                format!("buf a: {tn}[n] in = bits edges(20%)"),
-                format!("buf out: {tn}[n*12] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} quotient and remainder by the constants {list} (multiply-by-magic-number sequences, shifts for powers of two); edge values"))
+                .entry(format!("{n}(a: *{tn}, out: *{tn}, n: u32)"))
+                .arg("n", "300")
+                .buf("a", t, "n", Direction::In, "bits edges(20%)")
+                .buf("out", t, "n*12", Direction::Out, ""),
             &body,
         );
 
@@ -227,14 +224,13 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
         };
         o.c(
             &n,
-            dirs![
-                format!("about {tn} quotient and remainder by a variable divisor ({guard_txt}: no UB); edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"),
-                "arg n = 300",
-                format!("buf a: {tn}[n] in = bits edges(20%)"),
-                format!("buf b: {tn}[n] in = {bgen}"),
-                format!("buf out: {tn}[n*2] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} quotient and remainder by a variable divisor ({guard_txt}: no UB); edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"))
+                .arg("n", "300")
+                .buf("a", t, "n", Direction::In, "bits edges(20%)")
+                .buf("b", t, "n", Direction::In, bgen)
+                .buf("out", t, "n*2", Direction::Out, ""),
             &body,
         );
     }
@@ -307,14 +303,15 @@ void {n}(const T *a, const T *b, T *out, unsigned n) {{
         };
         o.c(
             &n,
-            dirs![
-                format!("about saturating {tn} add, sub and mul ({how}); edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"),
-                "arg n = 300",
-                format!("buf a: {tn}[n] in = bits edges(25%)"),
-                format!("buf b: {tn}[n] in = bits edges(25%)"),
-                format!("buf out: {tn}[n*3] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!(
+                    "saturating {tn} add, sub and mul ({how}); edge values"
+                ))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: u32)"))
+                .arg("n", "300")
+                .buf("a", t, "n", Direction::In, "bits edges(25%)")
+                .buf("b", t, "n", Direction::In, "bits edges(25%)")
+                .buf("out", t, "n*3", Direction::Out, ""),
             &body,
         );
     }

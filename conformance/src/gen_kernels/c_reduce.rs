@@ -3,6 +3,7 @@
 use super::types::{Spelling, INTS};
 use super::Out;
 use crate::spec::ScalarType::*;
+use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn c_reduce(o: &mut Out) {
     for t in INTS {
@@ -32,13 +33,12 @@ T {n}(const T *a, unsigned n, T *mm) {{
         );
         o.c(
             &n,
-            dirs![
-                format!("about {tn} reduction in its own width: wrapping sum (returned), shifted xor, min and max; edge values"),
-                format!("fn {n}(a: *{tn}, n: u32, mm: *{tn}) -> {tn}"),
-                "arg n = 1000",
-                format!("buf a: {tn}[n] in = bits edges"),
-                format!("buf mm: {tn}[3] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} reduction in its own width: wrapping sum (returned), shifted xor, min and max; edge values"))
+                .entry(format!("{n}(a: *{tn}, n: u32, mm: *{tn}) -> {tn}"))
+                .arg("n", "1000")
+                .buf("a", t, "n", Direction::In, "bits edges")
+                .buf("mm", t, "3", Direction::Out, ""),
             &body,
         );
         // Widening sum into 64 bits, plus sum of squares into u64.
@@ -95,13 +95,12 @@ typedef {c} T;
         };
         o.c(
             &n,
-            dirs![
-                format!("about {tn} reduction widened to 64 bits (sign- or zero-extending loads), sum of squares into u64; edge values"),
-                format!("fn {n}(a: *{tn}, n: u32, sq: *u64) -> {ret}"),
-                "arg n = 1000",
-                format!("buf a: {tn}[n] in = bits edges"),
-                "buf sq: u64[1] out",
-            ],
+            HeaderBuilder::new()
+                .about(format!("{tn} reduction widened to 64 bits (sign- or zero-extending loads), sum of squares into u64; edge values"))
+                .entry(format!("{n}(a: *{tn}, n: u32, sq: *u64) -> {ret}"))
+                .arg("n", "1000")
+                .buf("a", t, "n", Direction::In, "bits edges")
+                .buf("sq", U64, "1", Direction::Out, ""),
             &body,
         );
     }
@@ -132,14 +131,13 @@ typedef {c} T;
         );
         o.c(
             &n,
-            dirs![
-                format!("about ordered {tn} sum, product and max in a {} accumulator (no reassociation at -O2 without fast-math)", acc.name()),
-                format!("fn {n}(a: *{tn}, n: u32, aux: *{}) -> {}", acc.name(), acc.name()),
-                "arg n = 999",
-                format!("buf a: {tn}[n] in = uniform(-1.5, 1.5)"),
-                format!("buf aux: {}[2] out", acc.name()),
-                "flags -ffp-contract=off",
-            ],
+            HeaderBuilder::new()
+                .about(format!("ordered {tn} sum, product and max in a {} accumulator (no reassociation at -O2 without fast-math)", acc.name()))
+                .entry(format!("{n}(a: *{tn}, n: u32, aux: *{}) -> {}", acc.name(), acc.name()))
+                .arg("n", "999")
+                .buf("a", t, "n", Direction::In, "uniform(-1.5, 1.5)")
+                .buf("aux", acc, 2, Direction::Out, "")
+                .flags("-ffp-contract=off"),
             &body,
         );
     }
@@ -158,13 +156,14 @@ double reduce_kahan_f32_acc_f64(const float *a, unsigned n) {
 "#;
     o.c(
         "reduce_kahan_f32_acc_f64",
-        dirs![
-            "about Kahan-compensated sum of f32 values into f64 (the compensation must survive -O2)",
-            "fn reduce_kahan_f32_acc_f64(a: *f32, n: u32) -> f64",
-            "arg n = 2000",
-            "buf a: f32[n] in = uniform(-1000, 1000)",
-            "flags -ffp-contract=off",
-        ],
+        HeaderBuilder::new()
+            .about(
+                "Kahan-compensated sum of f32 values into f64 (the compensation must survive -O2)",
+            )
+            .entry("reduce_kahan_f32_acc_f64(a: *f32, n: u32) -> f64")
+            .arg("n", "2000")
+            .buf("a", F32, "n", Direction::In, "uniform(-1000, 1000)")
+            .flags("-ffp-contract=off"),
         body,
     );
 }

@@ -4,6 +4,7 @@ use super::ir_loop::{vty, IrLoop};
 use super::types::Spelling;
 use super::Out;
 use crate::spec::ScalarType::*;
+use crate::spec::{Arch, Direction, HeaderBuilder, Tolerance};
 
 pub(super) fn ir_fma(o: &mut Out) {
     // The last number: the largest difference from x86_64 measured on
@@ -58,17 +59,16 @@ pub(super) fn ir_fma(o: &mut Out) {
         let tn = t.name();
         o.ir(
             &n,
-            dirs![
-                format!("about llvm.fma.{sfx} (always fused: an instruction, or an `fma`/`fmaf` libm call where the CPU has no FMA) and llvm.fmuladd.{sfx} (fused or not, the target decides) on {ty}; edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, c: *{tn}, out: *{tn}, n: i64)"),
-                "arg n = 96",
-                format!("buf a: {tn}[n*{lanes}] in = uniform(-1e3, 1e3) edges(10%)"),
-                format!("buf b: {tn}[n*{lanes}] in = uniform(-1e3, 1e3)"),
-                format!("buf c: {tn}[n*{lanes}] in = uniform(-1e6, 1e6) edges(10%)"),
-                format!("buf out: {tn}[n*{}] out", 2 * lanes),
-                "tolerance ulp 0",
-                format!("cross-arch ulp {measured_ulp} aarch64, loongarch64, ppc64le, riscv64: llvm.fmuladd is fused on these targets, not on x86-64-v2 (no FMA), so `f - fmuladd(a, b, f)` keeps the rounding error of a*b on x86_64 only; up to {measured_ulp} ulp measured"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("llvm.fma.{sfx} (always fused: an instruction, or an `fma`/`fmaf` libm call where the CPU has no FMA) and llvm.fmuladd.{sfx} (fused or not, the target decides) on {ty}; edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, c: *{tn}, out: *{tn}, n: i64)"))
+                .arg("n", "96")
+                .buf("a", t, format!("n*{lanes}"), Direction::In, "uniform(-1e3, 1e3) edges(10%)")
+                .buf("b", t, format!("n*{lanes}"), Direction::In, "uniform(-1e3, 1e3)")
+                .buf("c", t, format!("n*{lanes}"), Direction::In, "uniform(-1e6, 1e6) edges(10%)")
+                .buf("out", t, format!("n*{}", 2 * lanes), Direction::Out, "")
+                .tolerance(Tolerance::Ulp(0))
+                .cross_arch(u64::from(measured_ulp), &[Arch::Aarch64, Arch::Loongarch64, Arch::Ppc64le, Arch::Riscv64], &format!("llvm.fmuladd is fused on these targets, not on x86-64-v2 (no FMA), so `f - fmuladd(a, b, f)` keeps the rounding error of a*b on x86_64 only; up to {measured_ulp} ulp measured")),
             &k.render(),
         );
     }
@@ -121,13 +121,12 @@ pub(super) fn ir_fneg(o: &mut Out) {
         let tn = t.name();
         o.ir(
             &n,
-            dirs![
-                format!("about fneg on {v} and scalar {e}, fsub -0.0 (the old spelling), -fabs: sign bits of NaNs, zeros and infinities; edge values"),
-                format!("fn {n}(a: *{tn}, out: *{tn}, n: i64)"),
-                "arg n = 64",
-                format!("buf a: {tn}[n*{lanes}] in = bits edges(30%)"),
-                format!("buf out: {tn}[n*{}] out", 2 * lanes),
-            ],
+            HeaderBuilder::new()
+                .about(format!("fneg on {v} and scalar {e}, fsub -0.0 (the old spelling), -fabs: sign bits of NaNs, zeros and infinities; edge values"))
+                .entry(format!("{n}(a: *{tn}, out: *{tn}, n: i64)"))
+                .arg("n", "64")
+                .buf("a", t, format!("n*{lanes}"), Direction::In, "bits edges(30%)")
+                .buf("out", t, format!("n*{}", 2 * lanes), Direction::Out, ""),
             &k.render(),
         );
     }

@@ -2,6 +2,8 @@
 
 use super::ir_loop::IrLoop;
 use super::Out;
+use crate::spec::ScalarType::U64;
+use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn ir_i128(o: &mut Out) {
     // Each kernel reads pairs of u64 as i128 values x and y.
@@ -147,14 +149,13 @@ pub(super) fn ir_i128(o: &mut Out) {
         body = body.replace("define void @", "define i64 @");
         o.ir(
             &n,
-            dirs![
-                format!("about {about}; i128 values from pairs of u64 (little-endian), a running i128 sum folded to i64"),
-                format!("fn {n}(a: *u64, b: *u64, out: *u64, n: i64) -> i64"),
-                "arg n = 100",
-                "buf a: u64[n*2] in = bits edges(20%)",
-                "buf b: u64[n*2] in = bits edges(20%)",
-                "buf out: u64[n*12] out",
-            ],
+            HeaderBuilder::new()
+                .about(format!("{about}; i128 values from pairs of u64 (little-endian), a running i128 sum folded to i64"))
+                .entry(format!("{n}(a: *u64, b: *u64, out: *u64, n: i64) -> i64"))
+                .arg("n", "100")
+                .buf("a", U64, "n*2", Direction::In, "bits edges(20%)")
+                .buf("b", U64, "n*2", Direction::In, "bits edges(20%)")
+                .buf("out", U64, "n*12", Direction::Out, ""),
             &body,
         );
     }

@@ -5,6 +5,7 @@ use super::ir_loop::{vty, IrLoop};
 use super::types::Spelling;
 use super::Out;
 use crate::spec::ScalarType::*;
+use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn ir_sat(o: &mut Out) {
     for (lanes, t) in [
@@ -61,14 +62,13 @@ pub(super) fn ir_sat(o: &mut Out) {
         let tn = t.name();
         o.ir(
             &n,
-            dirs![
-                format!("about llvm.{{sadd,uadd,ssub,usub,sshl,ushl}}.sat on {ty} (shift amounts masked below the width); edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"),
-                "arg n = 64",
-                format!("buf a: {tn}[n*{lanes}] in = bits edges(25%)"),
-                format!("buf b: {tn}[n*{lanes}] in = bits edges(25%)"),
-                format!("buf out: {tn}[n*{}] out", lanes as usize * ops.len()),
-            ],
+            HeaderBuilder::new()
+                .about(format!("llvm.{{sadd,uadd,ssub,usub,sshl,ushl}}.sat on {ty} (shift amounts masked below the width); edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"))
+                .arg("n", "64")
+                .buf("a", t, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
+                .buf("b", t, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
+                .buf("out", t, format!("n*{}", lanes as usize * ops.len()), Direction::Out, ""),
             &k.render(),
         );
     }
@@ -122,14 +122,13 @@ pub(super) fn ir_overflow(o: &mut Out) {
         let tn = t.name();
         o.ir(
             &n,
-            dirs![
-                format!("about llvm.{{s,u}}{{add,sub,mul}}.with.overflow.{e}: results, the overflow flags packed per element, and their count returned; edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64) -> i64"),
-                "arg n = 200",
-                format!("buf a: {tn}[n] in = bits edges(25%)"),
-                format!("buf b: {tn}[n] in = uniform(-3, 3) edges(25%)"),
-                format!("buf out: {tn}[n*7] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("llvm.{{s,u}}{{add,sub,mul}}.with.overflow.{e}: results, the overflow flags packed per element, and their count returned; edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64) -> i64"))
+                .arg("n", "200")
+                .buf("a", t, "n", Direction::In, "bits edges(25%)")
+                .buf("b", t, "n", Direction::In, "uniform(-3, 3) edges(25%)")
+                .buf("out", t, "n*7", Direction::Out, ""),
             &k.render(),
         );
     }
@@ -190,25 +189,22 @@ pub(super) fn ir_bits(o: &mut Out) {
             k.line(&format!("store {ty} %r{j}, ptr %o{j}.p, align {}", w / 8));
         }
         let names: Vec<&str> = ops.iter().map(|(op, _)| *op).collect();
-        let tn = if w == 8 {
-            "u8"
-        } else {
-            match w {
-                16 => "u16",
-                32 => "u32",
-                _ => "u64",
-            }
+        let ut = match w {
+            8 => U8,
+            16 => U16,
+            32 => U32,
+            _ => U64,
         };
+        let tn = ut.name();
         o.ir(
             &n,
-            dirs![
-                format!("about llvm.{{{}}} on {ty} (zero inputs allowed: is_zero_poison false; funnel shift amounts taken modulo the width by definition); edge values", names.join(",")),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"),
-                "arg n = 64",
-                format!("buf a: {tn}[n*{lanes}] in = bits edges(25%)"),
-                format!("buf b: {tn}[n*{lanes}] in = bits edges(25%)"),
-                format!("buf out: {tn}[n*{}] out", lanes as usize * ops.len()),
-            ],
+            HeaderBuilder::new()
+                .about(format!("llvm.{{{}}} on {ty} (zero inputs allowed: is_zero_poison false; funnel shift amounts taken modulo the width by definition); edge values", names.join(",")))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"))
+                .arg("n", "64")
+                .buf("a", ut, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
+                .buf("b", ut, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
+                .buf("out", ut, format!("n*{}", lanes as usize * ops.len()), Direction::Out, ""),
             &k.render(),
         );
     }
@@ -248,14 +244,13 @@ pub(super) fn ir_minmax(o: &mut Out) {
         let tn = t.name();
         o.ir(
             &n,
-            dirs![
-                format!("about llvm.smin/smax/umin/umax.{e} and llvm.abs.{e} (MIN allowed: is_int_min_poison false), max - min in both orders; edge values"),
-                format!("fn {n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"),
-                "arg n = 200",
-                format!("buf a: {tn}[n] in = bits edges(25%)"),
-                format!("buf b: {tn}[n] in = bits edges(25%)"),
-                format!("buf out: {tn}[n*6] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("llvm.smin/smax/umin/umax.{e} and llvm.abs.{e} (MIN allowed: is_int_min_poison false), max - min in both orders; edge values"))
+                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"))
+                .arg("n", "200")
+                .buf("a", t, "n", Direction::In, "bits edges(25%)")
+                .buf("b", t, "n", Direction::In, "bits edges(25%)")
+                .buf("out", t, "n*6", Direction::Out, ""),
             &k.render(),
         );
     }

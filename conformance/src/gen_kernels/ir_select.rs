@@ -4,6 +4,7 @@ use super::ir_loop::IrLoop;
 use super::types::Spelling;
 use super::Out;
 use crate::spec::ScalarType::*;
+use crate::spec::{Direction, HeaderBuilder, Tolerance};
 
 pub(super) fn ir_phi_select(o: &mut Out) {
     for t in [I64, I32, F64, F32] {
@@ -68,16 +69,15 @@ pub(super) fn ir_phi_select(o: &mut Out) {
         } else {
             "uniform(-1000, 1000)"
         };
-        let mut d = dirs![
-            format!("about a loop with four phis (running min, max, a select-reset sum, an i1 toggle) and select chains on {e}"),
-            format!("fn {n}(a: *{tn}, out: *{tn}, n: i64) -> {rt}"),
-            "arg n = 333",
-            format!("buf a: {tn}[n] in = {gen}"),
-            format!("buf out: {tn}[n*3] out"),
-        ];
+        let mut d = HeaderBuilder::new();
+        d.about(format!("a loop with four phis (running min, max, a select-reset sum, an i1 toggle) and select chains on {e}"))
+            .entry(format!("{n}(a: *{tn}, out: *{tn}, n: i64) -> {rt}"))
+            .arg("n", "333")
+            .buf("a", t, "n", Direction::In, gen)
+            .buf("out", t, "n*3", Direction::Out, "");
         if t.is_float() {
-            d.push("tolerance ulp 0".into());
+            d.tolerance(Tolerance::Ulp(0));
         }
-        o.ir(&n, d, &body);
+        o.ir(&n, &d, &body);
     }
 }

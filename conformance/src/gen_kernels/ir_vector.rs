@@ -4,6 +4,7 @@ use super::ir_loop::{vty, IrLoop};
 use super::types::Spelling;
 use super::Out;
 use crate::spec::ScalarType::{self, *};
+use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn ir_vreduce(o: &mut Out) {
     let ints: [(u32, ScalarType); 8] = [
@@ -85,13 +86,12 @@ pub(super) fn ir_vreduce(o: &mut Out) {
         let total = format!("n*{lanes}");
         o.ir(
             &n,
-            dirs![
-                format!("about llvm.vector.reduce.{{add,mul,and,or,xor,smax,smin,umax,umin}} on {v} per vector, a vector accumulator phi, horizontal add at the end"),
-                format!("fn {n}(a: *{tn}, out: *i64, n: i64) -> i64"),
-                "arg n = 64",
-                format!("buf a: {tn}[{total}] in = bits edges"),
-                format!("buf out: i64[n*{}] out", ops.len()),
-            ],
+            HeaderBuilder::new()
+                .about(format!("llvm.vector.reduce.{{add,mul,and,or,xor,smax,smin,umax,umin}} on {v} per vector, a vector accumulator phi, horizontal add at the end"))
+                .entry(format!("{n}(a: *{tn}, out: *i64, n: i64) -> i64"))
+                .arg("n", "64")
+                .buf("a", t, total, Direction::In, "bits edges")
+                .buf("out", I64, format!("n*{}", ops.len()), Direction::Out, ""),
             &body,
         );
     }
@@ -146,13 +146,12 @@ pub(super) fn ir_vreduce(o: &mut Out) {
         let tn = t.name();
         o.ir(
             &n,
-            dirs![
-                format!("about ordered llvm.vector.reduce.fadd/fmul (start values -0.0 and 1.0, no fast-math flags: sequential), fmax and fmin on {v}; NaN-free inputs"),
-                format!("fn {n}(a: *{tn}, out: *{tn}, n: i64) -> {tn}"),
-                "arg n = 64",
-                format!("buf a: {tn}[n*{lanes}] in = uniform(-2, 2)"),
-                format!("buf out: {tn}[n*4] out"),
-            ],
+            HeaderBuilder::new()
+                .about(format!("ordered llvm.vector.reduce.fadd/fmul (start values -0.0 and 1.0, no fast-math flags: sequential), fmax and fmin on {v}; NaN-free inputs"))
+                .entry(format!("{n}(a: *{tn}, out: *{tn}, n: i64) -> {tn}"))
+                .arg("n", "64")
+                .buf("a", t, format!("n*{lanes}"), Direction::In, "uniform(-2, 2)")
+                .buf("out", t, "n*4", Direction::Out, ""),
             &k.render(),
         );
     }
