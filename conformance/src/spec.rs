@@ -49,10 +49,17 @@ pub enum Lang {
 impl Lang {
     /// The language of a path, from its extension.
     pub fn from_path(path: &Path) -> Option<Lang> {
-        match path.extension()?.to_str()? {
-            "c" => Some(Lang::C),
-            "ll" => Some(Lang::Ir),
-            _ => None,
+        let ext = path.extension()?.to_str()?;
+        [Lang::C, Lang::Ir]
+            .into_iter()
+            .find(|l| l.extension() == ext)
+    }
+
+    /// The file extension (`c` or `ll`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Lang::C => "c",
+            Lang::Ir => "ll",
         }
     }
 
