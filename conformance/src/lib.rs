@@ -5,6 +5,7 @@
 //! reference implementations for part of the corpus, so that a bug shared by
 //! both loader backends (or by clang) is still caught. [`runner`] is the
 //! harness: child-process execution, comparison, census and reports.
+//! [`gen_kernels`] writes the generated part of the corpus.
 
 pub mod gen_kernels;
 pub mod reference;

@@ -15,8 +15,9 @@
 //! * [`compare`] checks the outputs of two executions against each other;
 //! * [`discover`] walks a corpus directory.
 //!
-//! Nothing here depends on the loader crate but its [`Arch`]: the runner
-//! maps [`ScalarType`] and [`Inputs`] onto the loader's own types.
+//! Nothing here depends on the loader crate but its [`Arch`] and
+//! [`ScalarType`]: the runner turns [`Inputs`] into the loader's call
+//! values.
 
 mod compare;
 mod discover;
