@@ -29,16 +29,7 @@ pub(super) fn ir_fma(o: &mut Out) {
         k.decl(&format!(
             "declare {ty} @llvm.fmuladd.{sfx}({ty}, {ty}, {ty})"
         ));
-        k.line(&format!("%base = mul i64 %i, {lanes}"));
-        for p in ["a", "b", "c"] {
-            k.line(&format!(
-                "%{p}.p = getelementptr inbounds {e}, ptr %{p}, i64 %base"
-            ));
-            k.line(&format!(
-                "%{p}v = load {ty}, ptr %{p}.p, align {}",
-                t.bits() / 8
-            ));
-        }
+        k.load_lanes(&["a", "b", "c"], e, &ty, lanes, t.bits() / 8);
         k.line(&format!(
             "%f = call {ty} @llvm.fma.{sfx}({ty} %av, {ty} %bv, {ty} %cv)"
         ));
@@ -81,14 +72,7 @@ pub(super) fn ir_fneg(o: &mut Out) {
         let (v, _) = vty(lanes, e);
         let n = format!("fneg_{}", t.name());
         let mut k = IrLoop::new(&n, &["a", "out"]);
-        k.line(&format!("%base = mul i64 %i, {lanes}"));
-        k.line(&format!(
-            "%va.p = getelementptr inbounds {e}, ptr %a, i64 %base"
-        ));
-        k.line(&format!(
-            "%va = load {v}, ptr %va.p, align {}",
-            t.bits() / 8
-        ));
+        k.load_va(e, &v, lanes, t.bits() / 8);
         k.line(&format!("%nv = fneg {v} %va"));
         k.line(&format!("%s0 = extractelement {v} %va, i64 0"));
         k.line(&format!("%ns = fneg {e} %s0"));

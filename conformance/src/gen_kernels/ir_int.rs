@@ -4,7 +4,7 @@
 use super::ir_loop::{vty, IrLoop};
 use super::types::Spelling;
 use super::Out;
-use crate::spec::ScalarType::*;
+use crate::spec::ScalarType::{self, *};
 use crate::spec::{Direction, HeaderBuilder};
 
 pub(super) fn ir_sat(o: &mut Out) {
@@ -30,13 +30,7 @@ pub(super) fn ir_sat(o: &mut Out) {
         for op in ops {
             k.decl(&format!("declare {ty} @llvm.{op}.sat.{sfx}({ty}, {ty})"));
         }
-        k.line(&format!("%base = mul i64 %i, {lanes}"));
-        for p in ["a", "b"] {
-            k.line(&format!(
-                "%{p}.p = getelementptr inbounds {e}, ptr %{p}, i64 %base"
-            ));
-            k.line(&format!("%{p}v = load {ty}, ptr %{p}.p, align {}", w / 8));
-        }
+        k.load_lanes(&["a", "b"], e, &ty, lanes, w / 8);
         // Shift amounts must be below the width: y & (w - 1).
         let mask = if lanes == 1 {
             format!("{}", w - 1)
@@ -53,22 +47,12 @@ pub(super) fn ir_sat(o: &mut Out) {
             k.line(&format!(
                 "%r{j} = call {ty} @llvm.{op}.sat.{sfx}({ty} %av, {ty} {rhs})"
             ));
-            k.line(&format!("%o{j} = add i64 %ob, {}", j as u32 * lanes));
-            k.line(&format!(
-                "%o{j}.p = getelementptr inbounds {e}, ptr %out, i64 %o{j}"
-            ));
-            k.line(&format!("store {ty} %r{j}, ptr %o{j}.p, align {}", w / 8));
+            k.store_result(j, e, &ty, lanes, w / 8);
         }
-        let tn = t.name();
+        let about = format!("llvm.{{sadd,uadd,ssub,usub,sshl,ushl}}.sat on {ty} (shift amounts masked below the width); edge values");
         o.ir(
             &n,
-            HeaderBuilder::new()
-                .about(format!("llvm.{{sadd,uadd,ssub,usub,sshl,ushl}}.sat on {ty} (shift amounts masked below the width); edge values"))
-                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"))
-                .arg("n", "64")
-                .buf("a", t, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
-                .buf("b", t, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
-                .buf("out", t, format!("n*{}", lanes as usize * ops.len()), Direction::Out, ""),
+            &lanes_header(&n, about, t, lanes, ops.len()),
             &k.render(),
         );
     }
@@ -172,21 +156,11 @@ pub(super) fn ir_bits(o: &mut Out) {
             };
             k.decl(&format!("declare {ty} @llvm.{op}.{sfx}({params})"));
         }
-        k.line(&format!("%base = mul i64 %i, {lanes}"));
-        for p in ["a", "b"] {
-            k.line(&format!(
-                "%{p}.p = getelementptr inbounds {e}, ptr %{p}, i64 %base"
-            ));
-            k.line(&format!("%{p}v = load {ty}, ptr %{p}.p, align {}", w / 8));
-        }
+        k.load_lanes(&["a", "b"], e, &ty, lanes, w / 8);
         k.line(&format!("%ob = mul i64 %base, {}", ops.len()));
         for (j, (op, args)) in ops.iter().enumerate() {
             k.line(&format!("%r{j} = call {ty} @llvm.{op}.{sfx}{args}"));
-            k.line(&format!("%o{j} = add i64 %ob, {}", j as u32 * lanes));
-            k.line(&format!(
-                "%o{j}.p = getelementptr inbounds {e}, ptr %out, i64 %o{j}"
-            ));
-            k.line(&format!("store {ty} %r{j}, ptr %o{j}.p, align {}", w / 8));
+            k.store_result(j, e, &ty, lanes, w / 8);
         }
         let names: Vec<&str> = ops.iter().map(|(op, _)| *op).collect();
         let ut = match w {
@@ -195,16 +169,10 @@ pub(super) fn ir_bits(o: &mut Out) {
             32 => U32,
             _ => U64,
         };
-        let tn = ut.name();
+        let about = format!("llvm.{{{}}} on {ty} (zero inputs allowed: is_zero_poison false; funnel shift amounts taken modulo the width by definition); edge values", names.join(","));
         o.ir(
             &n,
-            HeaderBuilder::new()
-                .about(format!("llvm.{{{}}} on {ty} (zero inputs allowed: is_zero_poison false; funnel shift amounts taken modulo the width by definition); edge values", names.join(",")))
-                .entry(format!("{n}(a: *{tn}, b: *{tn}, out: *{tn}, n: i64)"))
-                .arg("n", "64")
-                .buf("a", ut, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
-                .buf("b", ut, format!("n*{lanes}"), Direction::In, "bits edges(25%)")
-                .buf("out", ut, format!("n*{}", lanes as usize * ops.len()), Direction::Out, ""),
+            &lanes_header(&n, about, ut, lanes, ops.len()),
             &k.render(),
         );
     }
@@ -254,4 +222,44 @@ pub(super) fn ir_minmax(o: &mut Out) {
             &k.render(),
         );
     }
+}
+
+/// The header of `NAME(a, b, out, n)` over `n` groups of `lanes` elements
+/// of `elem`, `ops` results per element: edge-heavy random bits in `a` and
+/// `b`.
+fn lanes_header(
+    name: &str,
+    about: String,
+    elem: ScalarType,
+    lanes: u32,
+    ops: usize,
+) -> HeaderBuilder {
+    let mut h = HeaderBuilder::new();
+    h.about(about)
+        .entry(format!(
+            "{name}(a: *{elem}, b: *{elem}, out: *{elem}, n: i64)"
+        ))
+        .arg("n", "64")
+        .buf(
+            "a",
+            elem,
+            format!("n*{lanes}"),
+            Direction::In,
+            "bits edges(25%)",
+        )
+        .buf(
+            "b",
+            elem,
+            format!("n*{lanes}"),
+            Direction::In,
+            "bits edges(25%)",
+        )
+        .buf(
+            "out",
+            elem,
+            format!("n*{}", lanes as usize * ops),
+            Direction::Out,
+            "",
+        );
+    h
 }

@@ -54,6 +54,35 @@ impl IrLoop {
         ));
         self.line(&format!("store {ty} {val}, ptr %st.{tag}, align 1"));
     }
+    /// `%base = i * lanes`, then for each pointer `p` the value `%{p}v` of
+    /// type `ty` (elements `e`) at element `%base`.
+    pub(super) fn load_lanes(&mut self, ptrs: &[&str], e: &str, ty: &str, lanes: u32, align: u32) {
+        self.line(&format!("%base = mul i64 %i, {lanes}"));
+        for p in ptrs {
+            self.line(&format!(
+                "%{p}.p = getelementptr inbounds {e}, ptr %{p}, i64 %base"
+            ));
+            self.line(&format!("%{p}v = load {ty}, ptr %{p}.p, align {align}"));
+        }
+    }
+    /// `%base = i * lanes`, then the vector `%va` of type `v` (elements
+    /// `e`) at element `%base` of `%a`.
+    pub(super) fn load_va(&mut self, e: &str, v: &str, lanes: u32, align: u32) {
+        self.line(&format!("%base = mul i64 %i, {lanes}"));
+        self.line(&format!(
+            "%va.p = getelementptr inbounds {e}, ptr %a, i64 %base"
+        ));
+        self.line(&format!("%va = load {v}, ptr %va.p, align {align}"));
+    }
+    /// Stores `%r{j}` of type `ty` at element `%ob + j * lanes` of `%out`
+    /// (elements `e`).
+    pub(super) fn store_result(&mut self, j: usize, e: &str, ty: &str, lanes: u32, align: u32) {
+        self.line(&format!("%o{j} = add i64 %ob, {}", j as u32 * lanes));
+        self.line(&format!(
+            "%o{j}.p = getelementptr inbounds {e}, ptr %out, i64 %o{j}"
+        ));
+        self.line(&format!("store {ty} %r{j}, ptr %o{j}.p, align {align}"));
+    }
     pub(super) fn render(&self) -> String {
         let mut s = String::new();
         for d in &self.decls {

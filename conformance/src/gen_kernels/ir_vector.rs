@@ -31,14 +31,7 @@ pub(super) fn ir_vreduce(o: &mut Out) {
             "zeroinitializer".into(),
             "%acc.next".into(),
         ));
-        k.line(&format!("%base = mul i64 %i, {lanes}"));
-        k.line(&format!(
-            "%va.p = getelementptr inbounds {e}, ptr %a, i64 %base"
-        ));
-        k.line(&format!(
-            "%va = load {v}, ptr %va.p, align {}",
-            t.bits() / 8
-        ));
+        k.load_va(e, &v, lanes, t.bits() / 8);
         k.line(&format!("%acc.next = add {v} %acc, %va"));
         k.line(&format!("%ob = mul i64 %i, {}", ops.len()));
         for (j, op) in ops.iter().enumerate() {
@@ -106,14 +99,7 @@ pub(super) fn ir_vreduce(o: &mut Out) {
             ("fmax", ""),
             ("fmin", ""),
         ];
-        k.line(&format!("%base = mul i64 %i, {lanes}"));
-        k.line(&format!(
-            "%va.p = getelementptr inbounds {e}, ptr %a, i64 %base"
-        ));
-        k.line(&format!(
-            "%va = load {v}, ptr %va.p, align {}",
-            t.bits() / 8
-        ));
+        k.load_va(e, &v, lanes, t.bits() / 8);
         k.line("%ob = shl i64 %i, 2");
         for (j, (op, start)) in ops.iter().enumerate() {
             if start.is_empty() {
