@@ -27,6 +27,8 @@ pub enum Error {
     #[error("{0}")]
     Loader(#[from] loader::Error),
     #[error("{0}")]
+    Call(#[from] conformance::runner::calls::CallError),
+    #[error("{0}")]
     Run(String),
     #[error("{tool} is not installed: {hint}")]
     MissingTool {

@@ -2,14 +2,15 @@
 //! kernel format's own parser does all the work. A corpus kernel brings its
 //! header; a plain C or IR file gets its header from `--entry` (a `fn`
 //! signature in the header's syntax) and `--args` (one value per parameter,
-//! in order: a generator for a scalar, a buffer for a pointer), turned into
-//! directive lines put in front of the file. Files without any header (for
-//! `relocs`, `dump`, `disasm`) get a placeholder entry: those commands never
-//! call anything.
+//! in order: a generator for a scalar, a buffer for a pointer), written by
+//! the format's [`HeaderBuilder`] in front of the file's code (the format
+//! splits header from code). Files without any header (for `relocs`,
+//! `dump`, `disasm`) get a placeholder entry: those commands never call
+//! anything.
 
 use std::path::Path;
 
-use conformance::spec::{KernelSpec, Lang, ParamKind};
+use conformance::spec::{Directive, Entry, HeaderBuilder, KernelSpec, Lang, Param, ParamKind};
 
 use crate::error::{Error, Result};
 
@@ -39,109 +40,48 @@ impl Request<'_> {
     }
 }
 
-/// A parameter as the command line binds it.
-struct Param {
-    name: String,
-    /// The element type of a pointer parameter (`None`: a scalar).
-    pointee: Option<String>,
-}
-
-/// Parameters of a signature given on the command line: names and pointer
-/// element types only; the spec parser checks the rest.
-fn signature_params(command: &'static str, sig: &str) -> Result<Vec<Param>> {
-    let inner = sig
-        .split_once('(')
-        .and_then(|(_, rest)| rest.rsplit_once(')'))
-        .map(|(inner, _)| inner)
-        .ok_or_else(|| {
-            Error::usage(
-                command,
-                format!("`--entry {sig}`: a signature is NAME(p: T, q: *T) -> T"),
-            )
-        })?;
-    let mut params = Vec::new();
-    for p in inner.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (name, ty) = p.split_once(':').ok_or_else(|| {
-            Error::usage(
-                command,
-                format!("`--entry`: parameter `{p}` needs a type (`{p}: i32`)"),
-            )
-        })?;
-        params.push(Param {
-            name: name.trim().to_string(),
-            pointee: ty.trim().strip_prefix('*').map(|t| t.trim().to_string()),
-        });
-    }
-    Ok(params)
-}
-
-fn is_directive(line: &str, prefix: &str) -> bool {
-    line.trim_start().starts_with(prefix)
-}
-
-/// The directive keyword and its first word (`arg n = 3` -> (`arg`, `n`)).
-fn directive_subject<'l>(line: &'l str, prefix: &str) -> Option<(&'l str, &'l str)> {
-    let rest = line.trim_start().strip_prefix(prefix)?.trim_start();
-    let (keyword, rest) = rest.split_once(char::is_whitespace)?;
-    let subject = rest
-        .trim_start()
-        .split(|c: char| c == ':' || c == '=' || c.is_whitespace())
-        .next()?;
-    Some((keyword, subject))
-}
-
 /// Loads `path` as a kernel, with the command line's entry and arguments.
 pub fn load(command: &'static str, path: &Path, req: Request<'_>) -> Result<KernelSpec> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let lang = Lang::from_path(path).ok_or_else(|| Error::NotAKernel {
-        path: path.to_path_buf(),
-    })?;
-    let prefix = lang.directive_prefix();
-    let has_header = text.lines().any(|l| is_directive(l, prefix));
+    if Lang::from_path(path).is_none() {
+        return Err(Error::NotAKernel {
+            path: path.to_path_buf(),
+        });
+    }
+    let source = KernelSpec::split_header(path, &text)?;
+    let mut header = HeaderBuilder::new();
 
-    // The parameters the arguments bind to, and the file text they apply to.
-    let (params, mut lines, body): (Vec<Param>, Vec<String>, String) = match req.signature() {
+    // The parameters the arguments bind to, and the file's directives kept.
+    let (params, kept): (Vec<Param>, &[Directive]) = match req.signature() {
         Some(sig) => {
             // A signature on the command line replaces the file's header.
-            let body: String = text
-                .lines()
-                .filter(|l| !is_directive(l, prefix))
-                .flat_map(|l| [l, "\n"])
-                .collect();
-            let params = signature_params(command, sig)?;
-            (params, vec![format!("{prefix} fn {sig}")], body)
+            let entry = Entry::parse_signature(sig).map_err(|msg| {
+                Error::usage(
+                    command,
+                    format!("`--entry {sig}`: {msg}; a signature is NAME(p: T, q: *T) -> T"),
+                )
+            })?;
+            header.entry(&entry);
+            (entry.params, &[])
         }
-        None if has_header => {
+        None if !source.directives.is_empty() => {
             let spec = KernelSpec::parse(path, &text)?;
-            let params = match req.args {
-                None => Vec::new(),
-                Some(_) => {
-                    let entry = match req.entry_name() {
-                        Some(name) => spec.entry(name).ok_or_else(|| {
-                            Error::usage(command, format!("{}: no entry `{name}` in its header", path.display()))
-                        })?,
-                        None if spec.entries.len() == 1 => &spec.entries[0],
-                        None => {
-                            return Err(Error::usage(
-                                command,
-                                "the kernel has several entries: say which one `--args` is for with `--entry NAME`",
-                            ))
-                        }
-                    };
-                    entry
-                        .params
-                        .iter()
-                        .map(|p| Param {
-                            name: p.name.clone(),
-                            pointee: match p.kind {
-                                ParamKind::Pointer(t) => Some(t.name().to_string()),
-                                ParamKind::Scalar(_) => None,
-                            },
-                        })
-                        .collect()
+            if req.args.is_none() {
+                return Ok(spec);
+            }
+            let entry = match req.entry_name() {
+                Some(name) => spec.entry(name).ok_or_else(|| {
+                    Error::usage(command, format!("{}: no entry `{name}` in its header", path.display()))
+                })?,
+                None if spec.entries.len() == 1 => &spec.entries[0],
+                None => {
+                    return Err(Error::usage(
+                        command,
+                        "the kernel has several entries: say which one `--args` is for with `--entry NAME`",
+                    ))
                 }
             };
-            (params, Vec::new(), text.clone())
+            (entry.params.clone(), &source.directives)
         }
         None => {
             if req.args.is_some() {
@@ -153,11 +93,8 @@ pub fn load(command: &'static str, path: &Path, req: Request<'_>) -> Result<Kern
                     ),
                 ));
             }
-            (
-                Vec::new(),
-                vec![format!("{prefix} fn {NO_ENTRY}()")],
-                text.clone(),
-            )
+            header.entry(format!("{NO_ENTRY}()"));
+            (Vec::new(), &[])
         }
     };
 
@@ -179,29 +116,25 @@ pub fn load(command: &'static str, path: &Path, req: Request<'_>) -> Result<Kern
     }
     for (p, v) in params.iter().zip(args) {
         let v = v.trim();
-        lines.push(match &p.pointee {
-            None => format!("{prefix} arg {} = {v}", p.name),
+        match p.kind {
+            ParamKind::Scalar(_) => header.arg(&p.name, v),
             // `[8] inout = iota` takes the element type of the parameter.
-            Some(t) if v.starts_with('[') => format!("{prefix} buf {}: {t}{v}", p.name),
-            Some(_) => format!("{prefix} buf {}: {v}", p.name),
-        });
+            ParamKind::Pointer(t) if v.starts_with('[') => {
+                header.buf_declared(&p.name, format!("{t}{v}"))
+            }
+            ParamKind::Pointer(_) => header.buf_declared(&p.name, v),
+        };
     }
     // Arguments on the command line replace the header's for the same names.
     let overridden: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-    let body: String = body
-        .lines()
-        .filter(|l| {
-            !matches!(directive_subject(l, prefix),
-                Some(("arg" | "buf", subject)) if overridden.contains(&subject))
-        })
-        .flat_map(|l| [l, "\n"])
-        .collect();
-    let mut full = lines.join("\n");
-    if !full.is_empty() {
-        full.push('\n');
+    for d in kept {
+        let replaced = matches!(d.keyword(), "arg" | "buf")
+            && d.subject().is_some_and(|s| overridden.contains(&s));
+        if !replaced {
+            header.directive(d);
+        }
     }
-    full.push_str(&body);
-    let mut spec = KernelSpec::parse(path, &full)?;
+    let mut spec = header.build(path, &source.body)?;
     // clang gets the file as it is (its header lines are comments), so
     // that diagnostics give the file's own line numbers.
     spec.source = text;

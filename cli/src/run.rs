@@ -2,15 +2,12 @@
 //! through the dlopen backend), make the calls of its call plan and print
 //! every return value and the buffers the kernel writes.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
-use conformance::runner::child::{entry_signature, load_libm, scalar_value};
+use conformance::runner::calls::{extern_resolver, load_libm, EntryPoints};
 use conformance::runner::fixed::language;
-use conformance::runner::helpers::fallback;
-use conformance::spec::{ArgValue, Buffer, Direction, KernelSpec, Scalar};
-use loader::{Arch, Backend, Compiler, Jit, JitOptions, Value};
+use conformance::spec::{ArgValue, Buffer, Call, Direction, KernelSpec, Scalar};
+use loader::{Arch, Backend, Compiler, Jit, JitOptions};
 
 use crate::error::{Error, Result};
 
@@ -79,11 +76,6 @@ pub fn run(spec: &KernelSpec, options: &RunOptions) -> Result<String> {
     }
     load_libm();
     let mut inputs = spec.inputs();
-    let externs: HashMap<String, u64> = inputs
-        .externs
-        .iter_mut()
-        .map(|b| (b.name().to_string(), b.as_mut_ptr() as u64))
-        .collect();
     let mut jit_options = JitOptions::host()?;
     jit_options.compiler = options.compiler.clone();
     jit_options
@@ -91,54 +83,37 @@ pub fn run(spec: &KernelSpec, options: &RunOptions) -> Result<String> {
         .extra_flags
         .extend(spec.flags.iter().cloned());
     jit_options.backend = options.backend;
-    jit_options.resolver = Some(Arc::new(move |name: &str| {
-        externs.get(name).copied().or_else(|| fallback(name))
-    }));
+    jit_options.resolver = Some(extern_resolver(&mut inputs));
     let jit = Jit::with_options(jit_options);
     let module = jit.load_source(&spec.source, language(spec.lang))?;
 
+    let entries = EntryPoints::resolve(spec, &module)?;
+    let selected = |call: &Call| options.entry.as_ref().is_none_or(|e| *e == call.name);
+    let returns = entries.make_calls(&mut inputs, selected, |_, _| {})?;
+    drop(entries);
+    drop(module);
+
     let mut out = String::new();
-    let mut functions = Vec::with_capacity(spec.entries.len());
-    for e in &spec.entries {
-        let sig = entry_signature(e)?;
-        functions.push((sig, module.function(&e.name)?, e.ret));
-    }
-    let pointers: Vec<*mut u8> = inputs.buffers.iter_mut().map(|b| b.as_mut_ptr()).collect();
-    for (i, call) in inputs.calls.iter().enumerate() {
-        if options.entry.as_ref().is_some_and(|e| *e != call.name) {
+    for (i, (call, ret)) in inputs.calls.iter().zip(&returns).enumerate() {
+        if !selected(call) {
             continue;
         }
-        let (sig, f, ret) = &functions[call.entry];
-        let mut args = Vec::with_capacity(call.args.len());
-        let mut shown = Vec::with_capacity(call.args.len());
-        for a in &call.args {
-            match a.value {
-                ArgValue::Scalar(s) => {
-                    args.push(scalar_value(s));
-                    shown.push(format!("{} = {}", a.name, short(s)));
-                }
-                ArgValue::Buffer(b) => {
-                    args.push(Value::Ptr(pointers[b].cast()));
-                    shown.push(format!("{} = &{}", a.name, inputs.buffers[b].name()));
-                }
-            }
-        }
-        // SAFETY: the signature is the kernel header's `fn` directive (or
-        // the command line's), which must match the definition: that is
-        // the contract of `run`, as of the harness. Pointer arguments are
-        // live buffers of this process sized by the header, with a guard
-        // zone after each.
-        let r = unsafe { f.call(sig, &args) }?;
+        let shown: Vec<String> = call
+            .args
+            .iter()
+            .map(|a| match a.value {
+                ArgValue::Scalar(s) => format!("{} = {}", a.name, short(s)),
+                ArgValue::Buffer(b) => format!("{} = &{}", a.name, inputs.buffers[b].name()),
+            })
+            .collect();
         let _ = write!(out, "call #{i}: {}({})", call.name, shown.join(", "));
         match ret {
-            Some(t) => {
-                let _ = writeln!(out, " = {}", Scalar::from_bits(*t, r.bits()));
+            Some(r) => {
+                let _ = writeln!(out, " = {r}");
             }
             None => out.push('\n'),
         }
     }
-    drop(functions);
-    drop(module);
     for b in &inputs.buffers {
         if b.dir() != Direction::In {
             show_buffer(&mut out, "buffer", b, options.show);

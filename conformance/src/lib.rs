@@ -7,8 +7,10 @@
 //! harness: child-process execution, comparison, census and reports.
 //! [`snapshot`] is the relocation snapshot format, written by the snapshot
 //! test and read by [`clang_diff`] (`conformance clang-diff`).
+//! [`gen_kernels`] writes the generated part of the corpus.
 
 pub mod clang_diff;
+pub mod gen_kernels;
 pub mod reference;
 pub mod reference_generated;
 pub mod runner;

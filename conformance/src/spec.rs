@@ -6,18 +6,23 @@
 //! implementation:
 //!
 //! * [`KernelSpec::parse`] turns a file into a validated [`KernelSpec`]
-//!   (errors name file, line and what is wrong; the parser never panics);
+//!   (errors name file, line and what is wrong; the parser never panics),
+//!   [`KernelSpec::split_header`] splits it into directives and the rest;
+//! * [`HeaderBuilder`] writes headers (every tool that writes directive
+//!   lines goes through it);
 //! * [`KernelSpec::inputs`] generates the buffers, externs and call plan,
 //!   deterministically from the kernel name (identical on every host);
 //! * [`compare`] checks the outputs of two executions against each other;
 //! * [`discover`] walks a corpus directory.
 //!
-//! Nothing here depends on the loader crate but its [`Arch`]: the runner
-//! maps [`ScalarType`] and [`Inputs`] onto the loader's own types.
+//! Nothing here depends on the loader crate but its [`Arch`] and
+//! [`ScalarType`]: the runner turns [`Inputs`] into the loader's call
+//! values.
 
 mod compare;
 mod discover;
 mod generate;
+mod header;
 mod parse;
 mod types;
 
@@ -25,10 +30,12 @@ use std::path::{Path, PathBuf};
 
 pub use compare::{compare, values_match, Mismatch, Place, Side};
 pub use discover::{discover, discover_partial, CorpusError};
+pub(crate) use generate::fnv1a;
 pub use generate::{
     edge_values, ArgValue, Buffer, Call, CallArg, Inputs, Outputs, ReturnValue, SplitMix64,
     GUARD_BYTE, POISON_BYTE,
 };
+pub use header::HeaderBuilder;
 pub use types::{Element, Scalar, ScalarType};
 
 /// Source language of a kernel, from its file extension.
@@ -43,10 +50,17 @@ pub enum Lang {
 impl Lang {
     /// The language of a path, from its extension.
     pub fn from_path(path: &Path) -> Option<Lang> {
-        match path.extension()?.to_str()? {
-            "c" => Some(Lang::C),
-            "ll" => Some(Lang::Ir),
-            _ => None,
+        let ext = path.extension()?.to_str()?;
+        [Lang::C, Lang::Ir]
+            .into_iter()
+            .find(|l| l.extension() == ext)
+    }
+
+    /// The file extension (`c` or `ll`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Lang::C => "c",
+            Lang::Ir => "ll",
         }
     }
 
@@ -111,6 +125,16 @@ pub struct Param {
     pub kind: ParamKind,
 }
 
+impl std::fmt::Display for Param {
+    /// `p: i32`, `q: *f64`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            ParamKind::Scalar(t) => write!(f, "{}: {t}", self.name),
+            ParamKind::Pointer(t) => write!(f, "{}: *{t}", self.name),
+        }
+    }
+}
+
 /// One entry point (`fn` directive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -121,6 +145,68 @@ pub struct Entry {
     pub ret: Option<ScalarType>,
     /// Header line of the directive.
     pub line: usize,
+}
+
+impl Entry {
+    /// Parses a signature in the header's syntax (`NAME(p: T, q: *T) -> T`,
+    /// the text of a `fn` directive); `line` of the result is 0. The error
+    /// says what is wrong, the caller says where.
+    pub fn parse_signature(text: &str) -> Result<Entry, String> {
+        parse::signature(text)
+    }
+}
+
+impl std::fmt::Display for Entry {
+    /// The signature as a `fn` directive writes it: `NAME(p: T, q: *T) -> T`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}(", self.name)?;
+        for (i, p) in self.params.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        f.write_str(")")?;
+        match self.ret {
+            Some(t) => write!(f, " -> {t}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// One header directive as written, continuation lines joined (`arg n = 3`,
+/// without the `//!` or `;!`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// Header line of its first line.
+    pub line: usize,
+    pub text: String,
+}
+
+impl Directive {
+    /// The directive keyword (`arg`, `buf`, `fn`, ...).
+    pub fn keyword(&self) -> &str {
+        self.text.split_whitespace().next().unwrap_or("")
+    }
+
+    /// What the directive is about: its first name after the keyword (`n`
+    /// of `arg n = 3`, `x` of `buf x: f32[n] in`).
+    pub fn subject(&self) -> Option<&str> {
+        let (_, rest) = self.text.split_once(char::is_whitespace)?;
+        rest.trim_start()
+            .split(|c: char| c == ':' || c == '=' || c == '(' || c.is_whitespace())
+            .next()
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// A kernel file split into its header directives and everything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitSource {
+    pub directives: Vec<Directive>,
+    /// Every line that is not a directive (code, plain comments, blank
+    /// lines), each ending in a newline.
+    pub body: String,
 }
 
 /// How the initial contents of a buffer, extern or argument are produced.
@@ -263,7 +349,8 @@ pub enum SpecError {
     /// Something wrong with the file as a whole.
     #[error("{}: {msg}", file.display())]
     File { file: PathBuf, msg: String },
-    /// A file or directory could not be read.
+    /// A file or directory could not be read (or, for the generated
+    /// corpus, written).
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -319,6 +406,16 @@ impl KernelSpec {
     /// with the path relative to the corpus root).
     pub fn parse_named(name: &str, path: &Path, text: &str) -> Result<KernelSpec, SpecError> {
         parse::parse(name, path, text)
+    }
+
+    /// Splits a kernel file into its header directives and the rest, by the
+    /// rules of the parser (the language comes from the extension).
+    pub fn split_header(path: &Path, text: &str) -> Result<SplitSource, SpecError> {
+        let lang = Lang::from_path(path).ok_or_else(|| SpecError::File {
+            file: path.to_path_buf(),
+            msg: "unknown kernel extension (expected .c or .ll)".into(),
+        })?;
+        parse::split(path, lang, text)
     }
 
     /// Reads and parses a kernel file.

@@ -51,7 +51,7 @@ mod module;
 pub mod resolve;
 
 pub use arch::Arch;
-pub use call::{FnPtr, Signature, Type, Value};
+pub use call::{FnPtr, ScalarType, Signature, Type, Value};
 pub use compile::{Compiler, Cpu, Language, CLANG_ENV, CPU_ENV};
 pub use debug::DebugOptions;
 pub use error::{Error, Result};

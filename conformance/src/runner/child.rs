@@ -3,17 +3,17 @@
 //! libffi, and print the outputs. Runs in its own process so that a crash
 //! or a hang of the kernel (or of the loader) costs only this run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
-use loader::{compile::find_clang, Arch, Backend, Cpu, Jit, JitOptions, Signature, Type, Value};
+use loader::{compile::find_clang, Arch, Backend, Cpu, Jit, JitOptions};
 
+use super::calls::{extern_resolver, load_libm, EntryPoints};
 use super::fixed::language;
 use super::wire::{encode_outputs, ChildOutcome, ChildResult, Timings, RESULT_PREFIX};
-use crate::spec::{ArgValue, Entry, KernelSpec, ParamKind, Scalar, ScalarType};
+use crate::spec::KernelSpec;
 
 /// Which backend a child runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,64 +89,6 @@ impl ChildRequest {
     }
 }
 
-/// The loader's call type of a kernel-format scalar type.
-pub fn scalar_type(t: ScalarType) -> Type {
-    match t {
-        ScalarType::I8 => Type::I8,
-        ScalarType::I16 => Type::I16,
-        ScalarType::I32 => Type::I32,
-        ScalarType::I64 => Type::I64,
-        ScalarType::U8 => Type::U8,
-        ScalarType::U16 => Type::U16,
-        ScalarType::U32 => Type::U32,
-        ScalarType::U64 => Type::U64,
-        ScalarType::F32 => Type::F32,
-        ScalarType::F64 => Type::F64,
-    }
-}
-
-/// The loader's call value of a kernel-format scalar.
-pub fn scalar_value(s: Scalar) -> Value {
-    let b = s.bits();
-    match s.ty() {
-        ScalarType::I8 => Value::I8(b as u8 as i8),
-        ScalarType::I16 => Value::I16(b as u16 as i16),
-        ScalarType::I32 => Value::I32(b as u32 as i32),
-        ScalarType::I64 => Value::I64(b as i64),
-        ScalarType::U8 => Value::U8(b as u8),
-        ScalarType::U16 => Value::U16(b as u16),
-        ScalarType::U32 => Value::U32(b as u32),
-        ScalarType::U64 => Value::U64(b),
-        ScalarType::F32 => Value::F32(f32::from_bits(b as u32)),
-        ScalarType::F64 => Value::F64(f64::from_bits(b)),
-    }
-}
-
-/// The libffi signature of a kernel entry point.
-pub fn entry_signature(e: &Entry) -> loader::Result<Signature> {
-    let params: Vec<Type> = e
-        .params
-        .iter()
-        .map(|p| match p.kind {
-            ParamKind::Scalar(t) => scalar_type(t),
-            ParamKind::Pointer(_) => Type::Ptr,
-        })
-        .collect();
-    Signature::new(&params, e.ret.map_or(Type::Void, scalar_type))
-}
-
-/// Makes the process's libm global, so that `dlsym(RTLD_DEFAULT, "sin")`
-/// (the in-memory backend) and the dynamic loader (the dlopen backend)
-/// find it even when the harness itself does not link it.
-pub fn load_libm() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: a static NUL-terminated name; libm has no constructors
-        // that could observe a partially initialised process.
-        unsafe { libc::dlopen(c"libm.so.6".as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
-    }
-}
-
 fn stage(name: &str) {
     // Progress markers on stderr: the tail tells where a crash happened.
     eprintln!("stage: {name}");
@@ -202,14 +144,7 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
     }
     load_libm();
     let mut inputs = spec.inputs();
-
-    // Extern data symbols live in buffers owned by this process; missing
-    // compiler-rt helpers come from the harness.
-    let externs: HashMap<String, u64> = inputs
-        .externs
-        .iter_mut()
-        .map(|b| (b.name().to_string(), b.as_mut_ptr() as u64))
-        .collect();
+    let resolver = extern_resolver(&mut inputs);
     let clang = find_clang(req.clang.as_deref()).map_err(|e| ("compile", e.to_string()))?;
     let mut compiler = loader::Compiler::with_clang(clang, req.arch);
     compiler.opt_level = req.opt.clone();
@@ -221,12 +156,7 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
     let jit = Jit::with_options(JitOptions {
         compiler,
         backend: req.backend.loader_backend(),
-        resolver: Some(Arc::new(move |name: &str| {
-            externs
-                .get(name)
-                .copied()
-                .or_else(|| super::helpers::fallback(name))
-        })),
+        resolver: Some(resolver),
         process_symbols: true,
         record_log: req.backend == BackendKind::Jit,
         // The default layout, the one users run (read-only data apart is
@@ -258,52 +188,24 @@ fn run(req: &ChildRequest, result: &mut ChildResult) -> Result<ChildOutcome, Sta
             .or_insert(0) += 1;
     }
 
-    // One signature per entry.
-    let mut sigs = Vec::with_capacity(spec.entries.len());
-    for e in &spec.entries {
-        let sig = entry_signature(e).map_err(|e| ("call", e.to_string()))?;
-        let f = module
-            .function(&e.name)
-            .map_err(|err| ("load", err.to_string()))?;
-        sigs.push((sig, f, e.ret));
-    }
+    let entries = EntryPoints::resolve(&spec, &module).map_err(|e| (e.stage(), e.to_string()))?;
 
     stage("call");
     let t = Instant::now();
-    let pointers: Vec<*mut u8> = inputs.buffers.iter_mut().map(|b| b.as_mut_ptr()).collect();
-    let mut returns = Vec::with_capacity(inputs.calls.len());
-    for (i, call) in inputs.calls.iter().enumerate() {
-        let Some((sig, f, ret)) = sigs.get(call.entry) else {
-            return Err(("call", format!("call #{i}: no entry #{}", call.entry)));
-        };
-        let mut args = Vec::with_capacity(call.args.len());
-        for a in &call.args {
-            args.push(match a.value {
-                ArgValue::Scalar(s) => scalar_value(s),
-                ArgValue::Buffer(b) => match pointers.get(b) {
-                    Some(&p) => Value::Ptr(p.cast()),
-                    None => {
-                        return Err((
-                            "call",
-                            format!("call #{i}: argument `{}` names no buffer", a.name),
-                        ))
-                    }
-                },
-            });
-        }
-        if i < 4 || i + 1 == inputs.calls.len() {
-            stage(&format!("call #{i} {}", call.name));
-        }
-        // SAFETY: the signature is built from the kernel's `fn` directive,
-        // which the kernel author keeps equal to the C/IR definition; every
-        // pointer argument is a live buffer of this process, as long as the
-        // header declares (plus a guard zone), and the module outlives the
-        // call. A kernel that breaks this crashes this child process only.
-        let r = unsafe { f.call(sig, &args) }.map_err(|e| ("call", e.to_string()))?;
-        returns.push(ret.map(|t| Scalar::from_bits(t, r.bits())));
-    }
+    let last = inputs.calls.len().saturating_sub(1);
+    let returns = entries
+        .make_calls(
+            &mut inputs,
+            |_| true,
+            |i, call| {
+                if i < 4 || i == last {
+                    stage(&format!("call #{i} {}", call.name));
+                }
+            },
+        )
+        .map_err(|e| (e.stage(), e.to_string()))?;
     result.timings.call_ms = ms(t);
-    drop(sigs);
+    drop(entries);
     drop(module);
     stage("done");
     Ok(encode_outputs(&inputs.into_outputs(returns)))

@@ -40,6 +40,10 @@ USAGE:
   conformance clang-diff A B [--arch LIST|all] [--top N] [--all]
                                  what changed between the relocation snapshot sets of
                                  clang-A and clang-B (`clang-diff --help`)
+  conformance gen-kernels [--check]
+                                 regenerate kernels/generated*/ (stale .c/.ll files
+                                 there are deleted); --check writes nothing and fails
+                                 if the files differ from the generator
 
 RUN OPTIONS:
   --arch A            architecture to execute (default: the host's)
@@ -152,6 +156,7 @@ pub fn main(argv: Vec<String>) -> i32 {
         Some("link") => cmd_link(args),
         Some("cross-arch") => cmd_cross_arch(args),
         Some("clang-diff") => cmd_clang_diff(args),
+        Some("gen-kernels") => cmd_gen_kernels(args),
         Some("-h" | "--help" | "help") | None => {
             print!("{HELP}");
             Ok(0)
@@ -590,4 +595,36 @@ fn cmd_exec_one(mut a: Args) -> Result<i32, String> {
         cpu,
         clang,
     }))
+}
+
+fn cmd_gen_kernels(mut a: Args) -> Result<i32, String> {
+    use crate::gen_kernels::{self, C_DIR, IR_DIR};
+    let mut check = false;
+    while let Some(flag) = a.next() {
+        match flag.as_str() {
+            "--check" => check = true,
+            other => return Err(format!("unknown option `{other}` for `gen-kernels`")),
+        }
+    }
+    let corpus = default_corpus();
+    let kernels = gen_kernels::generate();
+    if check {
+        let diffs = gen_kernels::differences(&corpus, &kernels).map_err(|e| e.to_string())?;
+        if !diffs.is_empty() {
+            eprintln!(
+                "conformance: the generated corpus differs from its generator (run `cargo xtask gen-kernels`):\n  {}",
+                diffs.join("\n  ")
+            );
+            return Ok(1);
+        }
+        println!("gen-kernels: {} kernels up to date", kernels.len());
+        return Ok(0);
+    }
+    gen_kernels::write(&corpus, &kernels).map_err(|e| e.to_string())?;
+    let c = kernels.iter().filter(|k| k.path.ends_with(".c")).count();
+    println!(
+        "gen-kernels: wrote {c} C kernels to {C_DIR}/ and {} IR kernels to {IR_DIR}/",
+        kernels.len() - c
+    );
+    Ok(0)
 }

@@ -3,6 +3,7 @@
 //! architecture at a fixed base (`census`, relocation snapshots), and
 //! writes the reports.
 
+pub mod calls;
 pub mod census;
 pub mod child;
 pub mod cli;

@@ -4,8 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::{
-    Arch, ArchMinClang, ArgSpec, BufferSpec, CrossArchTolerance, Direction, Entry, GenKind,
-    Generator, KernelSpec, Lang, Param, ParamKind, Scalar, ScalarType, Skip, SpecError, Tolerance,
+    Arch, ArchMinClang, ArgSpec, BufferSpec, CrossArchTolerance, Direction, Directive, Entry,
+    GenKind, Generator, KernelSpec, Lang, Param, ParamKind, Scalar, ScalarType, Skip, SpecError,
+    SplitSource, Tolerance,
 };
 
 /// Largest buffer, in bytes.
@@ -19,12 +20,6 @@ const FORBIDDEN_FLAGS: &[&str] = &[
     "-o", "-c", "-x", "-S", "-E", "-shared", "-target", "--target", "-march", "-mcpu",
 ];
 
-/// One directive after joining continuation lines.
-struct Directive {
-    line: usize,
-    text: String,
-}
-
 pub(super) fn parse(name: &str, path: &Path, text: &str) -> Result<KernelSpec, SpecError> {
     let file_err = |msg: String| SpecError::File {
         file: path.to_path_buf(),
@@ -32,7 +27,7 @@ pub(super) fn parse(name: &str, path: &Path, text: &str) -> Result<KernelSpec, S
     };
     let lang = Lang::from_path(path)
         .ok_or_else(|| file_err("unknown kernel extension (expected .c or .ll)".into()))?;
-    let directives = collect_directives(path, lang, text)?;
+    let directives = split(path, lang, text)?.directives;
     if directives.is_empty() {
         return Err(file_err(format!(
             "no `{}` header directives (a kernel needs at least one `fn`)",
@@ -50,12 +45,14 @@ pub(super) fn parse(name: &str, path: &Path, text: &str) -> Result<KernelSpec, S
     resolve(name, path, lang, text, raw)
 }
 
-/// Collects the header directives: the leading block of comment and blank
-/// lines. A directive after the first line of code is an error.
-fn collect_directives(path: &Path, lang: Lang, text: &str) -> Result<Vec<Directive>, SpecError> {
+/// Splits a kernel file into its header directives (from the leading block
+/// of comment and blank lines; a directive after the first line of code is
+/// an error) and every other line.
+pub(super) fn split(path: &Path, lang: Lang, text: &str) -> Result<SplitSource, SpecError> {
     let prefix = lang.directive_prefix();
     let comment = lang.comment_prefix();
     let mut out: Vec<Directive> = Vec::new();
+    let mut body = String::new();
     let mut in_header = true;
     let mut code_line = 0;
     let mut continuing = false;
@@ -91,6 +88,8 @@ fn collect_directives(path: &Path, lang: Lang, text: &str) -> Result<Vec<Directi
             continuing = cont;
             continue;
         }
+        body.push_str(raw_line);
+        body.push('\n');
         if continuing {
             return Err(SpecError::Line {
                 file: path.to_path_buf(),
@@ -115,7 +114,16 @@ fn collect_directives(path: &Path, lang: Lang, text: &str) -> Result<Vec<Directi
             msg: "the last directive ends with `\\` but nothing continues it".into(),
         });
     }
-    Ok(out)
+    Ok(SplitSource {
+        directives: out,
+        body,
+    })
+}
+
+/// Parses an entry-point signature (`NAME(p: T, q: *T) -> T`, the text of
+/// a `fn` directive).
+pub(super) fn signature(text: &str) -> Result<Entry, String> {
+    parse_fn(0, text)
 }
 
 // ---------------------------------------------------------------------------
