@@ -8,8 +8,9 @@ use std::path::Path;
 use std::process::Command;
 
 use conformance::runner::fixed::{
-    compile_and_link, compiler_for, language, snapshot_text, FakeResolver, FIXED_BASE,
+    compile_and_link, compiler_for, language, FakeResolver, FIXED_BASE,
 };
+use conformance::snapshot::snapshot_text;
 use conformance::spec::KernelSpec;
 use loader::debug::symfile::{self, ImageDescription};
 use loader::link::{link, LinkOptions, LinkedImage, LinkedSymbol};

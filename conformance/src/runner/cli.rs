@@ -405,7 +405,7 @@ fn cmd_link(mut a: Args) -> Result<i32, String> {
     }
     for s in selected {
         let l = super::fixed::compile_and_link(s, arch, &clang, &opt);
-        println!("{}", super::fixed::snapshot_text(&l));
+        println!("{}", crate::snapshot::snapshot_text(&l));
     }
     Ok(0)
 }

@@ -29,9 +29,6 @@ use object::Endianness;
 use super::relocnames::describe_reloc_type;
 use crate::spec::{KernelSpec, Lang};
 
-/// The snapshot text of a [`FixedLink`] belongs to the snapshot format.
-pub use crate::snapshot::snapshot_text;
-
 /// The address the image is linked at.
 pub const FIXED_BASE: u64 = 0x4000_0000;
 /// Start of the window of near (data) externals.
