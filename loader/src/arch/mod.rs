@@ -107,8 +107,8 @@ impl Arch {
     }
 
     /// The [`Target`] of each relocation type, indexed by type (`None`
-    /// for skipped or unknown types): what parsing reads to find GOT and
-    /// stub candidates, one byte a type.
+    /// for skipped or unknown types): what GOT and stub planning reads,
+    /// one byte a type.
     pub(crate) fn target_index(self) -> &'static [Option<Target>] {
         &self.indexes().targets
     }
