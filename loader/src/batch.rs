@@ -111,7 +111,7 @@ impl Module {
         let mut log = Vec::new();
         for (k, p) in prepared.iter().enumerate() {
             ahead(k);
-            p.relocate_into(base, image, &resolver, &mut log)?;
+            p.relocate(base, image, &resolver, &mut log)?;
         }
         let segments = first.segments().to_vec();
         // The reservation counted symbols a name may still rule out and

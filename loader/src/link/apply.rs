@@ -113,8 +113,9 @@ pub(super) struct Ctx<'p, 'a> {
 impl<'a> Prepared<'a> {
     /// Copies the sections into `image` (see `Prepared::link_into`), fills
     /// GOT and stubs, applies every relocation as if `image` were at
-    /// `base`, and appends the log records to `log` if a log is kept.
-    pub(super) fn relocate(
+    /// `base`, and appends the log records to `log` if a log is kept;
+    /// lists no symbol (a batch lists every object before it links any).
+    pub(crate) fn relocate(
         &self,
         base: u64,
         image: &mut [u8],
@@ -494,7 +495,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         // jump table on them mispredicted on a third of a large kernel's
         // relocations.
         let plain_branch =
-            matches!(target, Target::Branch) && located.is_in_section() && located.other == 0;
+            matches!(target, Target::Branch) && located.section().is_some() && located.other == 0;
         if matches!(target, Target::Symbol) || plain_branch {
             let value = self.compute(formula, s, r.addend, place);
             return Ok((value, Reached::Symbol(r.symbol)));
@@ -525,7 +526,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
             Target::GotSlot => (self.got_slot(r.symbol), Reached::GotSlot(r.symbol)),
             Target::GotBase => (self.got_base, Reached::GotBase),
             Target::TocBase => (self.toc_base, Reached::TocBase),
-            Target::Branch if located.is_in_section() => {
+            Target::Branch if located.section().is_some() => {
                 // `st_other` 0 is one entry point on every ABI; only
                 // symbols defined elsewhere have stubs.
                 let t = if located.other != 0 {

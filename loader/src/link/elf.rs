@@ -119,12 +119,6 @@ impl Located {
     pub fn section(&self) -> Option<usize> {
         (self.at < NOT_LOADED_AT).then_some(self.at as usize)
     }
-
-    /// Whether the symbol is defined in a loaded section of the object.
-    #[inline(always)]
-    pub fn is_in_section(&self) -> bool {
-        self.at < NOT_LOADED_AT
-    }
 }
 
 /// A symbol as listing sees it ([`Object::listing_view`]).

@@ -252,19 +252,6 @@ impl<'a> Prepared<'a> {
         self.list_symbols(base, symbols)
     }
 
-    /// Relocates the object into `image` at `base` (see
-    /// [`Prepared::link_into`]) and appends its log records to `log`,
-    /// listing nothing: a batch lists every object before it links any.
-    pub(crate) fn relocate_into(
-        &self,
-        base: u64,
-        image: &mut [u8],
-        resolver: &dyn Resolver,
-        log: &mut Vec<RelocRecord>,
-    ) -> Result<()> {
-        self.relocate(base, image, resolver, log)
-    }
-
     /// Refuses a base the image cannot be placed at: where it would pass
     /// the end of the address space, or not aligned as its sections need.
     pub(super) fn check_base(&self, base: u64) -> Result<()> {

@@ -38,7 +38,7 @@ impl Tables {
                     // Parsing checked that every relocation names a symbol
                     // of the table.
                     Some(Target::Branch)
-                        if !placements[symbol].is_in_section()
+                        if placements[symbol].section().is_none()
                             && tables.stubs.get(symbol).is_none()
                             && def.special_symbol(obj.symbol_name(symbol)).is_none() =>
                     {
